@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Every `radar` subcommand, in the order --help lists them. Each module exports one factory.
+export const commands: Array<() => Command> = [];

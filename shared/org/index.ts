@@ -1,0 +1,3 @@
+export * from './schema.js';
+export * from './units.js';
+export * as conventions from './conventions.js';

@@ -1,0 +1,82 @@
+import type { OrgConfig, UnitSources } from './schema.js';
+
+/** The six kinds of unit the product scores. */
+export type UnitKind = 'pod' | 'domain' | 'network' | 'lab' | 'steering' | 'org';
+/** A unit's name: `pod:recsys`, `domain:customer-engagement`, `network:nlp`, `lab:genai`, `steering`, `org`. */
+export type UnitRef = string;
+export type SourceId = 'jira' | 'github' | 'mlflow' | 'copilot';
+
+/** One unit of the model with its place in the structure. */
+export interface Unit {
+  ref: UnitRef;
+  kind: UnitKind;
+  id: string;
+  name: string;
+  /** For pods: their domain. */
+  parent: UnitRef | null;
+  /** Member units: a domain's pods, a network's member pods, the org's domains/networks/labs/steering. */
+  members: UnitRef[];
+  sources: UnitSources;
+}
+
+/** One unit × source binding: the unit of collection, of failure isolation and of cursors. */
+export interface Binding {
+  /** e.g. `pod:recsys/github` */
+  id: string;
+  unit: UnitRef;
+  source: Exclude<SourceId, 'copilot'>;
+}
+
+/** Builds a unit ref from kind and id (`steering` and `org` have no id part). */
+export function unitRef(kind: UnitKind, id?: string): UnitRef {
+  return kind === 'steering' || kind === 'org' ? kind : `${kind}:${id ?? ''}`;
+}
+
+/** Parses `pod:recsys`, `steering` or `org`; returns null when the text is not a unit ref. */
+export function parseUnitRef(ref: string): { kind: UnitKind; id: string } | null {
+  if (ref === 'steering' || ref === 'org') return { kind: ref, id: ref };
+  const m = /^(pod|domain|network|lab):([a-z][a-z0-9-]*)$/.exec(ref);
+  return m ? { kind: m[1] as UnitKind, id: m[2] as string } : null;
+}
+
+/** Lists every unit of the organisation in a stable order: pods, domains, networks, labs, steering, org. */
+export function listUnits(org: OrgConfig): Unit[] {
+  const pods: Unit[] = [];
+  const domains: Unit[] = [];
+  for (const d of org.domains) {
+    const domainRef = unitRef('domain', d.id);
+    for (const p of d.pods) {
+      pods.push({ ref: unitRef('pod', p.id), kind: 'pod', id: p.id, name: p.name, parent: domainRef, members: [], sources: p.sources });
+    }
+    domains.push({
+      ref: domainRef, kind: 'domain', id: d.id, name: d.name, parent: 'org',
+      members: d.pods.map((p) => unitRef('pod', p.id)), sources: d.sources,
+    });
+  }
+  const networks: Unit[] = org.networks.map((n) => ({
+    ref: unitRef('network', n.id), kind: 'network', id: n.id, name: n.name, parent: 'org',
+    members: n.members.map((m) => unitRef('pod', m)), sources: n.sources,
+  }));
+  const labs: Unit[] = org.labs.map((l) => ({
+    ref: unitRef('lab', l.id), kind: 'lab', id: l.id, name: l.name, parent: 'org', members: [], sources: l.sources,
+  }));
+  const steering: Unit[] = org.steering
+    ? [{ ref: 'steering', kind: 'steering', id: 'steering', name: org.steering.name, parent: 'org', members: [], sources: org.steering.sources }]
+    : [];
+  const orgUnit: Unit = {
+    ref: 'org', kind: 'org', id: org.organisation.id, name: org.organisation.name, parent: null,
+    members: [...domains, ...networks, ...labs, ...steering].map((u) => u.ref), sources: {},
+  };
+  return [...pods, ...domains, ...networks, ...labs, ...steering, orgUnit];
+}
+
+/** Lists every unit × source binding configured, in the order of listUnits. */
+export function listBindings(org: OrgConfig): Binding[] {
+  const out: Binding[] = [];
+  for (const u of listUnits(org)) {
+    for (const source of ['jira', 'github', 'mlflow'] as const) {
+      if (u.sources[source] !== undefined) out.push({ id: `${u.ref}/${source}`, unit: u.ref, source });
+    }
+  }
+  return out;
+}

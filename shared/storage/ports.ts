@@ -1,0 +1,84 @@
+import type { UnitRef } from '../org/index.js';
+import type { Activity, Cursor } from '../sources/contract.js';
+import type { UnitScorecard } from '../scoring/types.js';
+
+// Storage ports: the pipeline and the API depend on these, the DynamoDB/S3 adapters implement them.
+
+/** Per-binding outcome in a run record (no secrets, no person data). */
+export interface BindingOutcome {
+  bindingId: string;
+  unit: UnitRef;
+  source: string;
+  status: 'ok' | 'failed' | 'skipped';
+  /** Error class name, e.g. `SourceAuthError`. */
+  errorClass?: string;
+  /** Error code, e.g. `HTTP_401`. */
+  errorCode?: string;
+  /** Plain-words reason, scrubbed of secrets. */
+  message?: string;
+  items: number;
+  requests: number;
+  pages: number;
+  durationMs: number;
+  notes: string[];
+}
+
+export interface RunRecord {
+  runId: string;
+  asOf: string;
+  kind: 'scheduled' | 'backfill';
+  status: 'running' | 'completed' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  rubric: { id: string; version: string };
+  bindings: BindingOutcome[];
+  unitsScored: number;
+  requests: number;
+  message?: string;
+}
+
+/** Snapshots: one scorecard per unit per as-of; an as-of is visible only once all its units are written. */
+export interface SnapshotStore {
+  /** Writes every scorecard of one as-of, then marks the as-of complete (readers ignore incomplete as-ofs). */
+  saveSnapshots(asOf: string, cards: readonly UnitScorecard[], meta: { runId: string }): Promise<void>;
+  /** The scorecard at an as-of (exact), or at the latest complete as-of when asOf is omitted. */
+  loadScorecard(unit: UnitRef, asOf?: string): Promise<UnitScorecard | null>;
+  /** Every scorecard of one complete as-of (GSI query). */
+  loadAllAt(asOf: string): Promise<UnitScorecard[]>;
+  /** Complete as-ofs, oldest first. */
+  listAsOfs(): Promise<string[]>;
+  /** A unit's scorecards over time, oldest first (complete as-ofs only). */
+  loadUnitHistory(unit: UnitRef, opts?: { from?: string; to?: string }): Promise<UnitScorecard[]>;
+}
+
+export interface RunStore {
+  saveRun(run: RunRecord): Promise<void>;
+  loadRun(runId: string): Promise<RunRecord | null>;
+  /** Newest first. */
+  listRuns(limit?: number): Promise<RunRecord[]>;
+}
+
+export interface CursorStore {
+  loadCursor(bindingId: string): Promise<{ cursor: Cursor; asOf: string } | null>;
+  saveCursor(bindingId: string, cursor: Cursor, asOf: string): Promise<void>;
+}
+
+/** S3 side: raw pages as received, and the merged normalised activities of each binding. */
+export interface ObjectStore {
+  /** Stores a raw page (gzip JSON) under `raw/{source}/{binding}/{runId}/{seq}.json.gz`; returns the key. */
+  putRawPage(key: string, body: unknown): Promise<void>;
+  getRawPage(key: string): Promise<unknown>;
+  /** Replaces a binding's normalised activities (gzip JSONL, sorted by id, deterministic bytes). */
+  saveActivities(bindingId: string, activities: readonly Activity[]): Promise<void>;
+  /** A binding's normalised activities, or [] when none were ever stored. */
+  loadActivities(bindingId: string): Promise<Activity[]>;
+  /** Keys under a prefix (paginated listing). */
+  listKeys(prefix: string): Promise<string[]>;
+}
+
+export interface Stores {
+  snapshots: SnapshotStore;
+  runs: RunStore;
+  cursors: CursorStore;
+  objects: ObjectStore;
+}

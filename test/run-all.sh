@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: lint and types first (fastest feedback), then unit, integration, e2e (headless Chromium) tiers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+# s3rver's paginated listing needs OpenSSL's legacy provider (its continuation token uses DES).
+export NODE_OPTIONS="${NODE_OPTIONS:-} --openssl-legacy-provider"
+
+echo "== lint"; npx eslint .
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
+echo "== unit"; npx vitest run --project unit
+echo "== integration"; npx vitest run --project integration
+if ls test/e2e/*.test.ts >/dev/null 2>&1; then
+  bash test/e2e/ensure-chromium.sh
+  echo "== e2e"; npx vitest run --project e2e
+fi
