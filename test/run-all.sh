@@ -8,6 +8,7 @@ export NODE_OPTIONS="${NODE_OPTIONS:-} --openssl-legacy-provider"
 
 echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
+echo "== dependency rules"; npx depcruise shared functions infra dashboard/src --config .dependency-cruiser.cjs
 echo "== unit"; npx vitest run --project unit
 echo "== integration"; npx vitest run --project integration
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
