@@ -76,9 +76,23 @@ export interface ObjectStore {
   listKeys(prefix: string): Promise<string[]>;
 }
 
+/** Storage calls made so far, per service and operation (e.g. `dynamodb.BatchWriteItem`, `s3.PutObject`). */
+export interface StorageCallCounts {
+  /** Keyed `{service}.{Operation}`; one count per SDK command sent (SDK-internal retries not counted twice). */
+  calls: Record<string, number>;
+  dynamodb: number;
+  s3: number;
+  /** HTTP attempts including the SDK's retries (from each response's `$metadata.attempts`). */
+  attempts: number;
+}
+
 export interface Stores {
   snapshots: SnapshotStore;
   runs: RunStore;
   cursors: CursorStore;
   objects: ObjectStore;
+  /** Optional: calls made through these stores since creation (or the last reset), for run summaries and benchmarks. */
+  metrics?(): StorageCallCounts;
+  /** Optional: zeroes the call counts (e.g. at the start of a run). */
+  resetMetrics?(): void;
 }

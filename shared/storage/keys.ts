@@ -1,0 +1,101 @@
+import type { UnitRef } from '../org/index.js';
+
+// Every DynamoDB key and S3 key the adapters write, built in one place so the layout is testable without a server.
+//
+// DynamoDB single table (PK/SK strings; GSI1 on GSI1PK/GSI1SK):
+//   UNIT#{unit}        SNAP#{asOf}          snapshot (GSI1: ASOF#{asOf} / {unit})
+//   ASOF               {asOf}               as-of completeness marker (written after all its snapshots)
+//   LATEST             ASOF                 pointer to the newest complete as-of (only moves forward)
+//   RUN#{runId}        RUN                  run record
+//   RUNS               {startedAt}#{runId}  run listing index (newest first by reverse query)
+//   CURSOR#{bindingId} CURSOR               incremental cursor of a binding
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** Key of a unit's snapshot at one as-of. */
+export function snapshotKey(unit: UnitRef, asOf: string): ItemKey {
+  return { PK: `UNIT#${unit}`, SK: `SNAP#${asOf}` };
+}
+
+/** GSI1 attributes that group every unit's snapshot of one as-of. */
+export function snapshotGsiKey(unit: UnitRef, asOf: string): { GSI1PK: string; GSI1SK: string } {
+  return { GSI1PK: `ASOF#${asOf}`, GSI1SK: unit };
+}
+
+/** Partition key of all of a unit's snapshots. */
+export function unitPartition(unit: UnitRef): string {
+  return `UNIT#${unit}`;
+}
+
+/** GSI1 partition of one as-of. */
+export function asOfPartition(asOf: string): string {
+  return `ASOF#${asOf}`;
+}
+
+/** The marker that says an as-of's snapshots are all written. */
+export function asOfMarkerKey(asOf: string): ItemKey {
+  return { PK: 'ASOF', SK: asOf };
+}
+
+/** Partition holding every as-of marker. */
+export const ASOF_MARKER_PARTITION = 'ASOF';
+
+/** The single "latest complete as-of" pointer item. */
+export const LATEST_POINTER_KEY: Readonly<ItemKey> = Object.freeze({ PK: 'LATEST', SK: 'ASOF' });
+
+/** Key of a run record. */
+export function runKey(runId: string): ItemKey {
+  return { PK: `RUN#${runId}`, SK: 'RUN' };
+}
+
+/** Key of a run's listing index item; the sort key orders runs by start time. */
+export function runIndexKey(startedAt: string, runId: string): ItemKey {
+  return { PK: RUN_INDEX_PARTITION, SK: `${startedAt}#${runId}` };
+}
+
+/** Partition holding the run listing index. */
+export const RUN_INDEX_PARTITION = 'RUNS';
+
+/** Key of a binding's cursor. */
+export function cursorKey(bindingId: string): ItemKey {
+  return { PK: `CURSOR#${bindingId}`, SK: 'CURSOR' };
+}
+
+/**
+ * Makes an id usable as one S3 key segment, injectively: `:` and `/` become `.`, and every other character
+ * outside `[A-Za-z0-9-]` (including `.` and the escape `_` itself) becomes `_xx` (hex), so two ids never share
+ * a segment. `pod:recsys/github` → `pod.recsys.github`.
+ */
+export function pathSafe(id: string): string {
+  let out = '';
+  for (const ch of id) {
+    if (/^[A-Za-z0-9-]$/.test(ch)) out += ch;
+    else if (ch === ':' || ch === '/') out += '.';
+    else {
+      for (const byte of Buffer.from(ch, 'utf8')) out += `_${byte.toString(16).padStart(2, '0')}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * S3 key of a raw page: `raw/{source}/{binding}/{runId}/{seq}.json.gz`. The sequence number is zero-padded to six
+ * digits so a lexicographic listing returns pages in collection order.
+ */
+export function rawPageKey(source: string, bindingId: string, runId: string, seq: number): string {
+  if (!Number.isInteger(seq) || seq < 0) throw new RangeError(`raw page seq must be a non-negative integer, got ${seq}`);
+  return `raw/${pathSafe(source)}/${pathSafe(bindingId)}/${pathSafe(runId)}/${String(seq).padStart(6, '0')}.json.gz`;
+}
+
+/** S3 prefix of every raw page a binding stored in one run. */
+export function rawRunPrefix(source: string, bindingId: string, runId: string): string {
+  return `raw/${pathSafe(source)}/${pathSafe(bindingId)}/${pathSafe(runId)}/`;
+}
+
+/** S3 key of a binding's merged normalised activities. */
+export function activitiesKey(bindingId: string): string {
+  return `normalised/${pathSafe(bindingId)}/activities.jsonl.gz`;
+}

@@ -1,0 +1,201 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { resolve } from 'node:path';
+import { ConfigError } from '../kernel/index.js';
+import { CallCounter, countCalls } from './call-metrics.js';
+import { DynamoCursorStore, DynamoRunStore, DynamoSnapshotStore } from './dynamo-stores.js';
+import { DynamoTable, createDocumentClient, ensureTable, type BatchRetryOptions } from './dynamo-table.js';
+import { startEmbeddedDynamo, startEmbeddedS3, type EmbeddedServer } from './embedded.js';
+import type { StorageCallCounts, Stores } from './ports.js';
+import { S3ObjectStore, ensureBucket } from './s3-objects.js';
+
+/** The SDK clients the stores talk through. */
+export interface StorageClients {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+}
+
+/** Names and tuning for createStores. */
+export interface CreateStoresOptions {
+  table: string;
+  bucket: string;
+  /** Keys per S3 listing page (default 1000). */
+  listPageSize?: number;
+  batchRetry?: BatchRetryOptions;
+}
+
+/** Stores plus the call counters and the raw table (for conditional writes such as `dynamo.putIfAbsent`). */
+export interface RadarStores extends Stores {
+  dynamo: DynamoTable;
+  metrics(): StorageCallCounts;
+  resetMetrics(): void;
+}
+
+/**
+ * Builds the stores over existing SDK clients (e.g. in Lambda, with table and bucket names from the function's
+ * environment). Adds call-counting middleware to both clients.
+ * @example const stores = createStores({ dynamodb: new DynamoDBClient({}), s3: new S3Client({}) }, { table, bucket });
+ */
+export function createStores(clients: StorageClients, opts: CreateStoresOptions): RadarStores {
+  const counter = new CallCounter();
+  countCalls(clients.dynamodb, 'dynamodb', counter);
+  countCalls(clients.s3, 's3', counter);
+  const dynamo = new DynamoTable(createDocumentClient(clients.dynamodb), opts.table, opts.batchRetry);
+  return {
+    snapshots: new DynamoSnapshotStore(dynamo),
+    runs: new DynamoRunStore(dynamo),
+    cursors: new DynamoCursorStore(dynamo),
+    objects: new S3ObjectStore(clients.s3, opts.bucket, opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {}),
+    dynamo,
+    metrics: () => counter.snapshot(),
+    resetMetrics: () => counter.reset(),
+  };
+}
+
+/** How openStores chooses where storage lives. */
+export interface OpenStoresOptions {
+  /**
+   * `auto` (default): AWS when running in Lambda with no endpoint set, else local (given endpoints, or embedded
+   * servers for the missing ones). `local` never uses AWS defaults; `aws` uses the default credential chain and
+   * no endpoint (table and bucket are owned by the CDK stack, so nothing is created).
+   */
+  mode?: 'auto' | 'local' | 'aws';
+  /** Embedded servers keep data in memory / a temp dir instead of under RADAR_DATA_DIR (tests). */
+  inMemory?: boolean;
+  /** Base for a relative RADAR_DATA_DIR (default: the current directory). */
+  cwd?: string;
+  listPageSize?: number;
+  batchRetry?: BatchRetryOptions;
+}
+
+/** What openStores hands back. */
+export interface OpenedStores {
+  stores: RadarStores;
+  /** Destroys the SDK clients, then stops any embedded server this call started. */
+  close(): Promise<void>;
+  /** Endpoints in use; empty strings in AWS mode (SDK defaults). */
+  endpoints: { dynamodb: string; s3: string };
+  table: string;
+  bucket: string;
+  /** Where embedded servers keep their data, when any were started on disk. */
+  dataDir: string | null;
+}
+
+// Loopback endpoints get fixed placeholder credentials instead of whatever the developer's AWS profile holds
+// (which must never be sent to, or logged by, a local server). dynalite accepts any signature; s3rver verifies
+// signatures against its one built-in public dummy key pair, S3RVER/S3RVER, so S3 uses that.
+const LOCAL_DYNAMODB_CREDENTIALS = { accessKeyId: 'radar-local', secretAccessKey: 'radar-local' };
+const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+}
+
+function parseEndpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    const url = new URL(raw.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return url.origin;
+  } catch (cause) {
+    throw new ConfigError([{ file: '(environment)', line: 0, col: 0, path: name, reason: `not an http(s) URL: ${raw}` }], cause);
+  }
+}
+
+/**
+ * Opens storage from the RADAR_* environment: given endpoints are used as they are; with none set, dynalite and
+ * s3rver start on 127.0.0.1 with data under RADAR_DATA_DIR (default `.radar/`), and table and bucket are
+ * created if missing. In Lambda (or mode `aws`) the SDK defaults are used.
+ * @example const { stores, close } = await openStores(process.env); try { … } finally { await close(); }
+ */
+export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: OpenStoresOptions = {}): Promise<OpenedStores> {
+  const table = env.RADAR_TABLE?.trim() || 'radar';
+  const bucket = env.RADAR_BUCKET?.trim() || 'radar-data';
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+  const dynamoEndpoint = parseEndpoint(env, 'RADAR_DYNAMODB_ENDPOINT');
+  const s3Endpoint = parseEndpoint(env, 'RADAR_S3_ENDPOINT');
+  const tuning = {
+    ...(opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {}),
+    ...(opts.batchRetry !== undefined ? { batchRetry: opts.batchRetry } : {}),
+  };
+
+  const mode = opts.mode ?? 'auto';
+  const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.AWS_LAMBDA_FUNCTION_NAME !== '';
+  if (mode === 'aws' || (mode === 'auto' && inLambda && dynamoEndpoint === undefined && s3Endpoint === undefined)) {
+    const clients = { dynamodb: new DynamoDBClient({ region }), s3: new S3Client({ region }) };
+    return {
+      stores: createStores(clients, { table, bucket, ...tuning }),
+      close: async () => {
+        clients.dynamodb.destroy();
+        clients.s3.destroy();
+      },
+      endpoints: { dynamodb: '', s3: '' },
+      table,
+      bucket,
+      dataDir: null,
+    };
+  }
+
+  const dataDir = opts.inMemory ? null : resolve(opts.cwd ?? process.cwd(), env.RADAR_DATA_DIR?.trim() || '.radar/');
+  const started: EmbeddedServer[] = [];
+  const stopStarted = async () => {
+    // Stop in reverse start order; one failing close must not keep the other server running.
+    const results = await Promise.allSettled([...started].reverse().map((s) => s.close()));
+    started.length = 0;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  let clients: StorageClients | undefined;
+  try {
+    let dynamodb = dynamoEndpoint;
+    if (dynamodb === undefined) {
+      const server = await startEmbeddedDynamo(dataDir === null ? undefined : resolve(dataDir, 'dynamodb'));
+      started.push(server);
+      dynamodb = server.endpoint;
+    }
+    let s3 = s3Endpoint;
+    if (s3 === undefined) {
+      const server = await startEmbeddedS3(dataDir === null ? undefined : resolve(dataDir, 's3'));
+      started.push(server);
+      s3 = server.endpoint;
+    }
+    clients = {
+      dynamodb: new DynamoDBClient({ region, endpoint: dynamodb, ...(isLoopback(dynamodb) ? { credentials: LOCAL_DYNAMODB_CREDENTIALS } : {}) }),
+      s3: new S3Client({
+        region,
+        endpoint: s3,
+        // Custom endpoints have no per-bucket DNS names.
+        forcePathStyle: true,
+        // s3rver stores streamed uploads corrupted when the SDK adds its default flexible checksums
+        // (LOCAL-STACK.md), so checksums are only sent and checked where an operation requires them.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        ...(isLoopback(s3) ? { credentials: LOCAL_S3_CREDENTIALS } : {}),
+      }),
+    };
+    const stores = createStores(clients, { table, bucket, ...tuning });
+    await Promise.all([ensureTable(clients.dynamodb, table), ensureBucket(clients.s3, bucket)]);
+    // Bootstrap calls are setup, not work: counting starts from zero for the caller.
+    stores.resetMetrics();
+    const opened = clients;
+    return {
+      stores,
+      close: async () => {
+        opened.dynamodb.destroy();
+        opened.s3.destroy();
+        await stopStarted();
+      },
+      endpoints: { dynamodb, s3 },
+      table,
+      bucket,
+      dataDir: started.length > 0 ? dataDir : null,
+    };
+  } catch (err) {
+    clients?.dynamodb.destroy();
+    clients?.s3.destroy();
+    await stopStarted().catch(() => undefined);
+    throw err;
+  }
+}
