@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import type { LoggerPort } from '../kernel/index.js';
+import { parseUnitRef } from '../org/index.js';
+import type { UnitKind, UnitRef } from '../org/index.js';
+import type { UnitScorecard } from '../scoring/types.js';
+import type { RunStore, SnapshotStore } from '../storage/ports.js';
+import type { AsOfsResponse, RunsResponse, UnitsResponse } from './contract.js';
+import {
+  InvalidRequestError,
+  OutOfScopeError,
+  PROBLEM_CONTENT_TYPE,
+  ResourceNotFoundError,
+  UnauthenticatedError,
+  toProblem,
+} from './errors.js';
+import { ALL_UNITS, canRead } from './scope.js';
+import type { Scope } from './scope.js';
+import {
+  buildMovers,
+  buildOrgTrend,
+  buildRunSummary,
+  buildUnitResponse,
+  buildUnitSummaries,
+  buildUnitTrend,
+  pickBaseline,
+} from './views.js';
+
+/** What the API needs: read ports only, and how to turn a request into the caller's scope. */
+export interface ApiDeps {
+  snapshots: SnapshotStore;
+  runs: RunStore;
+  /** Defaults to "all units" (local mode); in AWS the JWT authoriser. Throws UnauthenticatedError for 401. */
+  authorise?: (req: Request) => Promise<Scope>;
+  logger?: LoggerPort;
+}
+
+type ApiEnv = { Variables: { scope: Scope } };
+
+// Parameter schemas. An as-of is an ISO date or an ISO date-time with offset, as the pipeline writes them.
+const asOfSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be an ISO 8601 date (2026-11-23) or date-time',
+});
+const unitSchema = z.string().refine((s) => parseUnitRef(s) !== null, {
+  message: 'must be a unit such as pod:recsys, domain:supply-chain, network:nlp, lab:generative-ai, steering or org',
+});
+const kindSchema = z.enum(['pod', 'domain', 'network', 'lab', 'steering', 'org']);
+const intIn = (min: number, max: number, dflt: number) =>
+  z.coerce.number().int(`must be a whole number from ${min} to ${max}`).min(min).max(max).default(dflt);
+
+const unitQuery = z.object({ asOf: asOfSchema.optional() });
+const unitsQuery = z.object({ kind: kindSchema.optional(), weeks: intIn(1, 104, 4) });
+const moversQuery = z.object({ kind: z.union([kindSchema, z.literal('all')]).default('pod'), weeks: intIn(1, 104, 4), limit: intIn(1, 50, 5) });
+const runsQuery = z.object({ limit: intIn(1, 100, 10) });
+
+/** Validates request input; the first problem becomes the 400's detail (`field: reason`). */
+function parseInput<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new InvalidRequestError({ reason: `${where}${issue?.message ?? 'invalid input'}`, path });
+}
+
+// Snapshots change at most once per scheduled run, but answers depend on the caller's scope, so caches must be
+// private and revalidate; the ETag makes revalidation a cheap 304.
+const CACHE_CONTROL = 'private, no-cache';
+
+function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  // Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/** Sends JSON with an ETag of the exact bytes; a matching If-None-Match gets 304 with no body. */
+function sendJson(c: Context<ApiEnv>, data: unknown): Response {
+  const body = JSON.stringify(data);
+  const etag = etagOf(body);
+  const headers = { ETag: etag, 'Cache-Control': CACHE_CONTROL, Vary: 'Authorization' };
+  if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+}
+
+function requireReadable(scope: Scope, unit: UnitRef, path: string): void {
+  if (!canRead(scope, unit)) throw new OutOfScopeError({ unit, path });
+}
+
+/**
+ * Builds the dashboard's API (routes under /api). It knows nothing about Lambda or sockets: serve it with
+ * @hono/node-server locally or hono/aws-lambda in AWS, and test it with `app.request()`.
+ * @example const app = buildApiApp({ snapshots, runs }); const res = await app.request('/api/units');
+ */
+export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
+  const { snapshots, runs } = deps;
+  const authorise = deps.authorise ?? (() => Promise.resolve(ALL_UNITS));
+  const app = new Hono<ApiEnv>();
+
+  app.onError((err, c) => {
+    const problem = toProblem(err, { instance: c.req.path, logger: deps.logger });
+    const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' };
+    if (err instanceof UnauthenticatedError) headers['WWW-Authenticate'] = 'Bearer';
+    return c.body(JSON.stringify(problem), problem.status as 400, headers);
+  });
+  app.notFound((c) => {
+    throw new ResourceNotFoundError({ reason: `no route ${c.req.method} ${c.req.path}`, path: c.req.path });
+  });
+
+  app.use('/api/*', async (c, next) => {
+    c.set('scope', await authorise(c.req.raw));
+    await next();
+  });
+
+  app.get('/api/asofs', async (c) => {
+    const body: AsOfsResponse = { asOfs: await snapshots.listAsOfs() };
+    return sendJson(c, body);
+  });
+
+  // Executive view: the org unit's history plus each domain's history (their rollups carry the pods' levels),
+  // so the cost is 1 + number of domains store reads whatever the length of history.
+  app.get('/api/org/trend', async (c) => {
+    const scope = c.get('scope');
+    const orgHistory = await snapshots.loadUnitHistory('org');
+    const last = orgHistory[orgHistory.length - 1];
+    let domainRefs = (last?.rollup?.members ?? []).map((m) => m.unit).filter((u) => u.startsWith('domain:'));
+    if (last && domainRefs.length === 0) {
+      domainRefs = (await snapshots.loadAllAt(last.asOf)).filter((x) => x.kind === 'domain').map((x) => x.unit);
+    }
+    const domainHistories = await Promise.all(domainRefs.map((u) => snapshots.loadUnitHistory(u)));
+    return sendJson(c, buildOrgTrend(scope, orgHistory, domainHistories));
+  });
+
+  app.get('/api/units', async (c) => {
+    const q = parseInput(unitsQuery, c.req.query(), c.req.path);
+    const asOfs = await snapshots.listAsOfs();
+    const latestAsOf = asOfs[asOfs.length - 1];
+    if (latestAsOf === undefined) return sendJson(c, { asOf: null, deltaFrom: null, units: [] } satisfies UnitsResponse);
+    const baseAsOf = pickBaseline(asOfs, latestAsOf, q.weeks);
+    const [latest, baseline] = await Promise.all([
+      snapshots.loadAllAt(latestAsOf),
+      baseAsOf ? snapshots.loadAllAt(baseAsOf) : Promise.resolve([] as UnitScorecard[]),
+    ]);
+    const body: UnitsResponse = {
+      asOf: latestAsOf,
+      deltaFrom: baseAsOf,
+      units: buildUnitSummaries(c.get('scope'), latest, baseline, q.kind as UnitKind | undefined),
+    };
+    return sendJson(c, body);
+  });
+
+  app.get('/api/units/:unit', async (c) => {
+    const unit = parseInput(unitSchema, c.req.param('unit'), c.req.path);
+    const q = parseInput(unitQuery, c.req.query(), c.req.path);
+    requireReadable(c.get('scope'), unit, c.req.path);
+    const card = await snapshots.loadScorecard(unit, q.asOf);
+    if (!card) {
+      throw new ResourceNotFoundError({
+        reason: q.asOf ? `no snapshot of ${unit} at ${q.asOf} (see /api/asofs)` : `no snapshot of ${unit} yet`,
+        path: c.req.path,
+      });
+    }
+    return sendJson(c, buildUnitResponse(c.get('scope'), card));
+  });
+
+  app.get('/api/units/:unit/trend', async (c) => {
+    const unit = parseInput(unitSchema, c.req.param('unit'), c.req.path);
+    requireReadable(c.get('scope'), unit, c.req.path);
+    const trend = buildUnitTrend(await snapshots.loadUnitHistory(unit), unit);
+    if (!trend) throw new ResourceNotFoundError({ reason: `no snapshot of ${unit} yet`, path: c.req.path });
+    return sendJson(c, trend);
+  });
+
+  app.get('/api/movers', async (c) => {
+    const q = parseInput(moversQuery, c.req.query(), c.req.path);
+    const asOfs = await snapshots.listAsOfs();
+    const to = asOfs[asOfs.length - 1] ?? null;
+    const from = to ? pickBaseline(asOfs, to, q.weeks) : null;
+    const [latest, baseline] = await Promise.all([
+      to ? snapshots.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
+      from ? snapshots.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
+    ]);
+    const kind = q.kind as UnitKind | 'all';
+    return sendJson(c, buildMovers(c.get('scope'), { latest, baseline, kind, weeks: q.weeks, limit: q.limit, from, to }));
+  });
+
+  app.get('/api/runs', async (c) => {
+    const q = parseInput(runsQuery, c.req.query(), c.req.path);
+    const scope = c.get('scope');
+    const body: RunsResponse = { runs: (await runs.listRuns(q.limit)).map((r) => buildRunSummary(scope, r)) };
+    return sendJson(c, body);
+  });
+
+  return app;
+}

@@ -1,0 +1,138 @@
+// Response shapes of the /api routes. The dashboard imports these with `import type` only, so this file must
+// stay free of runtime code. Every field is team level: no response carries a person, login or email.
+import type { UnitKind, UnitRef } from '../org/index.js';
+import type { Level, PrincipleId, UnitScorecard } from '../scoring/types.js';
+import type { BindingOutcome, RunRecord } from '../storage/ports.js';
+
+export type { Level, PrincipleId, UnitScorecard, UnitKind, UnitRef, BindingOutcome };
+export type {
+  DimensionResult,
+  SignalResult,
+  RollupSummary,
+  PrincipleScore,
+  MlopsPlacement,
+  SourceStatus,
+  EvidenceLink,
+} from '../scoring/types.js';
+
+/** Pods per level at one as-of; `none` counts pods without a score (insufficient data). */
+export type LevelDistribution = Record<'1' | '2' | '3' | '4' | '5' | 'none', number>;
+
+/** Where the rubric changed between two consecutive as-ofs; trend charts draw a marker there. */
+export interface RubricChange {
+  asOf: string;
+  from: string;
+  to: string;
+}
+
+export interface OrgTrendPoint {
+  asOf: string;
+  rubric: { id: string; version: string };
+  /** Null when the organisation had insufficient data, or when the caller may not read the org unit. */
+  score: number | null;
+  level: Level | null;
+  principles: { principle: PrincipleId; name: string; score: number | null; level: Level | null }[];
+  podsByLevel: LevelDistribution;
+}
+
+export interface ScorePoint {
+  asOf: string;
+  score: number | null;
+  level: Level | null;
+}
+
+/** GET /api/org/trend */
+export interface OrgTrendResponse {
+  name: string;
+  /** False when the caller's scope excludes the org unit: scores are then null and lists hold only their units. */
+  orgVisible: boolean;
+  points: OrgTrendPoint[];
+  rubricChanges: RubricChange[];
+  domains: { unit: UnitRef; name: string; points: ScorePoint[] }[];
+}
+
+export interface UnitSummary {
+  unit: UnitRef;
+  kind: UnitKind;
+  name: string;
+  parent: UnitRef | null;
+  status: UnitScorecard['status'];
+  score: number | null;
+  level: Level | null;
+  /** Score change since `deltaFrom`; null when either side has no score. */
+  delta: number | null;
+  rubricVersion: string;
+  /** Signals without data across the unit's dimensions (shown as missing, never as 0). */
+  missingSignals: number;
+}
+
+/** GET /api/units */
+export interface UnitsResponse {
+  asOf: string | null;
+  deltaFrom: string | null;
+  units: UnitSummary[];
+}
+
+/** GET /api/units/:unit */
+export interface UnitResponse {
+  scorecard: UnitScorecard;
+  /** Rollup members the caller may not read are left out; this says how many. */
+  hiddenMembers: number;
+}
+
+export interface UnitTrendPoint extends ScorePoint {
+  rubric: { id: string; version: string };
+  status: UnitScorecard['status'];
+  dimensions: { dimensionId: string; name: string; level: Level | null; score: number | null }[];
+}
+
+/** GET /api/units/:unit/trend */
+export interface UnitTrendResponse {
+  unit: UnitRef;
+  kind: UnitKind;
+  name: string;
+  points: UnitTrendPoint[];
+  rubricChanges: RubricChange[];
+}
+
+export interface Mover {
+  unit: UnitRef;
+  kind: UnitKind;
+  name: string;
+  from: number;
+  to: number;
+  delta: number;
+  levelFrom: Level | null;
+  levelTo: Level | null;
+}
+
+/** GET /api/movers */
+export interface MoversResponse {
+  kind: UnitKind | 'all';
+  weeks: number;
+  from: string | null;
+  to: string | null;
+  /** True when the rubric version differs between `from` and `to` (part of a move may be the rubric's). */
+  rubricChanged: boolean;
+  risers: Mover[];
+  fallers: Mover[];
+}
+
+export interface RunSummary extends Omit<RunRecord, 'bindings'> {
+  bindings: BindingOutcome[];
+  counts: { ok: number; failed: number; skipped: number };
+  bySource: Record<string, { ok: number; failed: number; skipped: number }>;
+}
+
+/** GET /api/runs */
+export interface RunsResponse {
+  runs: RunSummary[];
+}
+
+/** GET /api/asofs */
+export interface AsOfsResponse {
+  asOfs: string[];
+}
+
+/** RFC 9457 problem document of every error response. */
+export type { Problem } from './errors.js';

@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { RadarError } from '../kernel/index.js';
+import type { LoggerPort } from '../kernel/index.js';
+import type { RunStore, SnapshotStore } from '../storage/ports.js';
+import { buildApiApp } from './app.js';
+import type { Scope } from './scope.js';
+
+export interface ServeDashboardOptions {
+  snapshots: SnapshotStore;
+  runs: RunStore;
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Default 127.0.0.1: local mode is never exposed on other interfaces unless asked. */
+  host?: string;
+  authorise?: (req: Request) => Promise<Scope>;
+  logger?: LoggerPort;
+  /** Where the Vite app lives; defaults to the repository's dashboard/ folder. */
+  dashboardDir?: string;
+}
+
+export interface DashboardServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Raised when the dashboard cannot be built or the server cannot listen. */
+export class DashboardServeError extends RadarError {
+  constructor(opts: { reason: string; path?: string; cause?: unknown }) {
+    super({ code: 'DASHBOARD_SERVE_FAILED', ...opts });
+  }
+}
+
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+
+async function newestMtime(path: string): Promise<number> {
+  const s = await stat(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const entry of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, entry)));
+  return newest;
+}
+
+async function isDistFresh(dir: string): Promise<boolean> {
+  const builtIndex = join(dir, 'dist', 'index.html');
+  if (!existsSync(builtIndex)) return false;
+  const builtAt = (await stat(builtIndex)).mtimeMs;
+  const inputs = ['index.html', 'vite.config.ts', 'src'].map((p) => join(dir, p)).filter((p) => existsSync(p));
+  const sourcesAt = Math.max(...(await Promise.all(inputs.map(newestMtime))));
+  return sourcesAt <= builtAt;
+}
+
+let building: Promise<void> | null = null;
+
+/** Builds dashboard/dist with Vite's JS API when it is missing or older than the dashboard sources. */
+export async function ensureDashboardBuilt(dir: string = DEFAULT_DASHBOARD_DIR): Promise<string> {
+  const dist = join(dir, 'dist');
+  if (await isDistFresh(dir)) return dist;
+  building ??= (async () => {
+    // Vite is a build tool, not a runtime dependency of the API Lambda: keep the import out of bundlers' sight.
+    const viteModule = 'vite';
+    const vite = (await import(viteModule)) as typeof import('vite');
+    // Build next to dist and swap, so a second process serving the old dist never sees half a build.
+    const tmp = join(dir, `.dist-${process.pid}-${Date.now()}`);
+    try {
+      await vite.build({
+        root: dir,
+        configFile: existsSync(join(dir, 'vite.config.ts')) ? join(dir, 'vite.config.ts') : false,
+        logLevel: 'warn',
+        build: { outDir: tmp, emptyOutDir: true },
+      });
+      await rm(dist, { recursive: true, force: true });
+      await rename(tmp, dist);
+    } catch (cause) {
+      await rm(tmp, { recursive: true, force: true });
+      throw new DashboardServeError({ reason: 'building the dashboard with Vite failed', path: dir, cause });
+    }
+  })().finally(() => {
+    building = null;
+  });
+  await building;
+  return dist;
+}
+
+/**
+ * Serves the API under /api and the built dashboard at / on one local HTTP server (127.0.0.1 by default).
+ * @example const { url, close } = await serveDashboard({ snapshots, runs, port: 0 });
+ */
+export async function serveDashboard(opts: ServeDashboardOptions): Promise<DashboardServer> {
+  const dist = await ensureDashboardBuilt(opts.dashboardDir);
+  const api = buildApiApp({ snapshots: opts.snapshots, runs: opts.runs, authorise: opts.authorise, logger: opts.logger });
+  const indexHtml = await readFile(join(dist, 'index.html'), 'utf8');
+
+  const app = new Hono();
+  // The API app owns everything under /api, including its own problem-JSON 404s.
+  app.all('/api/*', (c) => api.fetch(c.req.raw));
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+  });
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: dist,
+      onFound: (_path, c) => {
+        // Vite puts a content hash in every asset name, so a cached asset never goes stale.
+        c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
+  app.get('/favicon.svg', serveStatic({ root: dist }));
+  // Views are hash routes (#/unit/pod:x), so every other GET is the app shell.
+  app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
+
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host }, () => resolve(s));
+    s.once('error', (cause) => reject(new DashboardServeError({ reason: `cannot listen on ${host}:${opts.port ?? 8080}`, cause })));
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Keep-alive sockets from a browser would hold close() open; end them.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
