@@ -1,0 +1,47 @@
+import pLimit from 'p-limit';
+import type { BindingOutcome, RunRecord } from '../storage/ports.js';
+import { handleCollect, handlePlan, handleScore, schedulerEvent } from './handlers.js';
+import type { PipelineDeps, RunPlan, RunProgress } from './types.js';
+
+/** Options of a local run. */
+export interface LocalRunOptions {
+  asOf: string;
+  progress?: RunProgress;
+  /** Per-binding time budget in ms (the local stand-in for the Lambda deadline). */
+  bindingBudgetMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs plan → collect (bounded concurrency, settings.maxConcurrency) → score exactly as the state machine does:
+ * the same handler functions fed the events EventBridge Scheduler and the Distributed Map send.
+ */
+export async function runScheduled(deps: PipelineDeps, opts: LocalRunOptions): Promise<{ plan: RunPlan; run: RunRecord }> {
+  const plan = await handlePlan(deps, schedulerEvent(opts.asOf));
+  opts.progress?.onPlanned?.(plan);
+  await collectAll(deps, plan, opts);
+  const run = await handleScore(deps, { runId: plan.runId, asOf: plan.asOf });
+  opts.progress?.onScored?.(plan.asOf, run.unitsScored);
+  return { plan, run };
+}
+
+/** Collects every task of a plan with bounded concurrency, as the Distributed Map would (one event per item). */
+export async function collectAll(
+  deps: PipelineDeps,
+  plan: RunPlan,
+  opts: { progress?: RunProgress; bindingBudgetMs?: number; signal?: AbortSignal },
+): Promise<BindingOutcome[]> {
+  const limit = pLimit(deps.org.settings.maxConcurrency);
+  let done = 0;
+  return Promise.all(
+    plan.tasks.map((task) =>
+      limit(async () => {
+        const item = { runId: plan.runId, asOf: plan.asOf, ...task };
+        const outcome = await handleCollect(deps, item, { budgetMs: opts.bindingBudgetMs, signal: opts.signal });
+        done += 1;
+        opts.progress?.onBindingDone?.(outcome, done, plan.tasks.length);
+        return outcome;
+      }),
+    ),
+  );
+}
