@@ -27,6 +27,8 @@ export interface CreateStoresOptions {
 /** Stores plus the call counters and the raw table (for conditional writes such as `dynamo.putIfAbsent`). */
 export interface RadarStores extends Stores {
   dynamo: DynamoTable;
+  /** The instrumented SDK clients (e.g. to upload dashboard files, or to inspect stored bytes in tests). */
+  clients: StorageClients;
   metrics(): StorageCallCounts;
   resetMetrics(): void;
 }
@@ -47,6 +49,7 @@ export function createStores(clients: StorageClients, opts: CreateStoresOptions)
     cursors: new DynamoCursorStore(dynamo),
     objects: new S3ObjectStore(clients.s3, opts.bucket, opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {}),
     dynamo,
+    clients,
     metrics: () => counter.snapshot(),
     resetMetrics: () => counter.reset(),
   };
