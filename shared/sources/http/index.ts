@@ -1,0 +1,2 @@
+export { HttpClient, basicAuthorization, bearerAuthorization, parseServerWaitMs, pathWithoutQuery } from './client.js';
+export type { HttpClientOptions, JsonResponse, RetryPolicy } from './client.js';
