@@ -13,6 +13,6 @@ export { handlePlan, handleCollect, handleScore, parseCollectEvent, schedulerEve
 export { envCredentialResolver, secretsManagerCredentialResolver, parseSecretArns } from './credentials.js';
 export type { CredentialResolver } from './credentials.js';
 export { scrubSecrets, redactFields, redactingLogger } from './redact.js';
-export { rawPageKey, outcomeKey, safeSegment } from './keys.js';
+export { rawPageKey, outcomeKey, outcomePrefix } from './keys.js';
 export * from './errors.js';
 export { defaultSources, defaultScorer } from './wiring.js';

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
+import { pathSafe, rawRunPrefix } from '../storage/index.js';
 
-// S3 keys the pipeline writes. Segments are made path-safe (unit refs contain `:` and bindings `/`).
-
-/** Makes one key segment safe: anything outside [A-Za-z0-9._=-] becomes `_`. */
-export function safeSegment(text: string): string {
-  return text.replace(/[^A-Za-z0-9._=-]/g, '_');
-}
+// S3 keys the pipeline writes, built on storage's path-safe segments (unit refs contain `:`, bindings `/`).
 
 /**
  * Key of one raw page: `raw/{source}/{binding}/{runId}/{seq}-{hash}.json.gz`. The short content hash keeps lineage
@@ -14,10 +10,15 @@ export function safeSegment(text: string): string {
  */
 export function rawPageKey(source: string, bindingId: string, runId: string, seq: number, body: unknown): string {
   const hash = createHash('sha256').update(JSON.stringify(body) ?? 'undefined').digest('hex').slice(0, 12);
-  return `raw/${safeSegment(source)}/${safeSegment(bindingId)}/${safeSegment(runId)}/${String(seq).padStart(5, '0')}-${hash}.json.gz`;
+  return `${rawRunPrefix(source, bindingId, runId)}${String(seq).padStart(6, '0')}-${hash}.json.gz`;
 }
 
-/** Key of a binding's outcome in a run (the run log piece a collect task leaves for score). */
+/** Prefix under which a run's binding outcomes live (the run log pieces collect tasks leave for score). */
+export function outcomePrefix(runId: string): string {
+  return `runs/${pathSafe(runId)}/outcomes/`;
+}
+
+/** Key of a binding's outcome in a run. */
 export function outcomeKey(runId: string, bindingId: string): string {
-  return `runs/${safeSegment(runId)}/outcomes/${safeSegment(bindingId)}.json.gz`;
+  return `${outcomePrefix(runId)}${pathSafe(bindingId)}.json.gz`;
 }

@@ -5,7 +5,7 @@ import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
 import { ScoreRunError } from './errors.js';
-import { outcomeKey } from './keys.js';
+import { outcomeKey, outcomePrefix } from './keys.js';
 import type { PipelineDeps } from './types.js';
 
 const SOURCES = ['jira', 'github', 'mlflow'] as const;
@@ -18,7 +18,7 @@ export async function saveBindingOutcome(deps: PipelineDeps, runId: string, outc
 
 /** Loads the outcome each planned binding left in the run log; a binding with none is reported failed. */
 export async function loadBindingOutcomes(deps: PipelineDeps, runId: string): Promise<BindingOutcome[]> {
-  const present = new Set(await deps.stores.objects.listKeys(outcomeKey(runId, '').replace(/[^/]*$/, '')));
+  const present = new Set(await deps.stores.objects.listKeys(outcomePrefix(runId)));
   const limit = pLimit(LOAD_CONCURRENCY);
   return Promise.all(
     listBindings(deps.org).map((b) =>
