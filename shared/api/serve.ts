@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import type * as Vite from 'vite';
 import { RadarError } from '../kernel/index.js';
 import type { LoggerPort } from '../kernel/index.js';
 import type { RunStore, SnapshotStore } from '../storage/ports.js';
@@ -65,7 +66,7 @@ export async function ensureDashboardBuilt(dir: string = DEFAULT_DASHBOARD_DIR):
   building ??= (async () => {
     // Vite is a build tool, not a runtime dependency of the API Lambda: keep the import out of bundlers' sight.
     const viteModule = 'vite';
-    const vite = (await import(viteModule)) as typeof import('vite');
+    const vite = (await import(viteModule)) as typeof Vite;
     // Build next to dist and swap, so a second process serving the old dist never sees half a build.
     const tmp = join(dir, `.dist-${process.pid}-${Date.now()}`);
     try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { validateCommand } from './validate.js';
+import { serveCommand } from './serve.js';
 
 // Every `radar` subcommand, in the order --help lists them. Each module exports one factory.
-export const commands: Array<() => Command> = [validateCommand];
+export const commands: Array<() => Command> = [validateCommand, serveCommand];
