@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { validateCommand } from './validate.js';
+import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 
 // Every `radar` subcommand, in the order --help lists them. Each module exports one factory.
-export const commands: Array<() => Command> = [validateCommand, serveCommand];
+export const commands: Array<() => Command> = [validateCommand, sandboxCommand, serveCommand];

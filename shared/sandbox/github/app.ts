@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { faultMiddleware } from '../faults.js';
+import type { FaultRegistry, FaultVariables } from '../faults.js';
+import type { GithubWorld, RepoRec } from './world.js';
+import {
+  commitJson, deploymentJson, eventJson, pullJson, releaseJson, repoJson, reviewJson, runJson, statusJson,
+} from './serialise.js';
+
+// A GitHub REST simulator faithful to what connectors rely on (../../../../shared/API-FACTS.md §2): Link
+// pagination, bearer auth, x-ratelimit-* headers with an exhaustible primary budget, secondary-limit 403s,
+// ETag/If-None-Match with free 304s, and GitHub's error bodies.
+
+type Env = { Variables: FaultVariables };
+const DOCS = 'https://docs.github.com/rest';
+/** GitHub's public events feed stops at 300 events. */
+const EVENTS_CAP = 300;
+
+function errorBody(status: number, message: string, doc = DOCS): string {
+  return JSON.stringify({ message, documentation_url: doc, status: String(status) });
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Bad credentials', 403: 'Forbidden', 404: 'Not Found', 422: 'Validation Failed',
+  500: 'Server Error', 502: 'Server Error', 503: 'Service Unavailable',
+};
+
+function jsonResponse(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+/** The origin the client used, so `url` fields and Link headers point back at this server. */
+function apiBase(c: Context): string {
+  const u = new URL(c.req.url);
+  return `${u.protocol}//${u.host}`;
+}
+
+function intParam(v: string | undefined, dflt: number): number {
+  const n = v === undefined ? NaN : Number.parseInt(v, 10);
+  return Number.isFinite(n) ? n : dflt;
+}
+
+/** `created` filter of the runs endpoint: search date syntax (`>=D`, `<=D`, `>D`, `<D`, `A..B`, `D`). */
+function createdFilter(spec: string | undefined): ((iso: string) => boolean) | 'invalid' {
+  if (!spec) return () => true;
+  const t = (s: string): number => Date.parse(s);
+  const range = /^(.+)\.\.(.+)$/.exec(spec);
+  if (range) {
+    const [a, b] = [range[1] as string, range[2] as string];
+    const lo = a === '*' ? -Infinity : t(a);
+    const hi = b === '*' ? Infinity : endOf(b);
+    if (Number.isNaN(lo) || Number.isNaN(hi)) return 'invalid';
+    return (iso) => t(iso) >= lo && t(iso) <= hi;
+  }
+  const cmp = /^(>=|<=|>|<)?(.+)$/.exec(spec);
+  const op = cmp?.[1] ?? '';
+  const v = cmp?.[2] ?? '';
+  const at = t(v);
+  if (Number.isNaN(at)) return 'invalid';
+  switch (op) {
+    case '>=': return (iso) => t(iso) >= at;
+    case '>': return (iso) => t(iso) > endOf(v);
+    case '<=': return (iso) => t(iso) <= endOf(v);
+    case '<': return (iso) => t(iso) < at;
+    default: return (iso) => t(iso) >= at && t(iso) <= endOf(v);
+  }
+}
+
+/** A bare date means the whole day; a date-time means that instant. */
+function endOf(v: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(v) + 86_399_999 : Date.parse(v);
+}
+
+/** Builds the GitHub simulator app over a world. */
+export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry; token: string }): Hono<Env> {
+  const app = new Hono<Env>();
+
+  const refreshBudget = (): void => {
+    const now = Math.floor(Date.now() / 1000);
+    if (now >= world.rateBudget.resetAt) world.rateBudget = { ...world.rateBudget, used: 0, resetAt: now + 3600 };
+  };
+  const rateHeaders = (): Record<string, string> => {
+    const b = world.rateBudget;
+    return {
+      'x-ratelimit-limit': String(b.limit), 'x-ratelimit-remaining': String(Math.max(0, b.limit - b.used)),
+      'x-ratelimit-used': String(b.used), 'x-ratelimit-reset': String(b.resetAt), 'x-ratelimit-resource': 'core',
+    };
+  };
+
+  // Request log first, so faulted, unauthorised and 304 responses are all recorded.
+  app.use('*', async (c, next) => {
+    await next();
+    const u = new URL(c.req.url);
+    world.requestLog.push({
+      method: c.req.method, path: u.pathname, query: u.search, hasAuthorization: !!c.req.header('authorization'),
+      ifNoneMatch: !!c.req.header('if-none-match'), status: c.res.status,
+    });
+  });
+
+  app.use('*', faultMiddleware('github', opts.faults, {
+    rateLimit: (_c, fault) => {
+      const retryAfter = fault.retryAfterSeconds ?? 60;
+      if (fault.secondary) {
+        return jsonResponse(403, errorBody(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits'),
+        { ...rateHeaders(), 'retry-after': String(retryAfter) });
+      }
+      const reset = Math.floor(Date.now() / 1000) + retryAfter;
+      return jsonResponse(429, errorBody(429, 'API rate limit exceeded for user. (But here\'s the good news: Authenticated requests get a higher rate limit.)',
+        'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api'),
+      { ...rateHeaders(), 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(world.rateBudget.limit), 'x-ratelimit-reset': String(reset), 'retry-after': String(retryAfter) });
+    },
+    error: (_c, status) => jsonResponse(status, errorBody(status, STATUS_MESSAGES[status] ?? 'Error')),
+  }));
+
+  // Bearer (or the older `token`) auth; GitHub answers 401 "Bad credentials" for a wrong or missing token.
+  app.use('*', async (c, next) => {
+    const m = /^(?:Bearer|token)\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!m || m[1] !== opts.token) {
+      return jsonResponse(401, errorBody(401, 'Bad credentials'));
+    }
+    refreshBudget();
+    if (c.req.path !== '/rate_limit' && world.rateBudget.used >= world.rateBudget.limit) {
+      return jsonResponse(403, errorBody(403, `API rate limit exceeded for user ID ${world.orgId}. If you reach out to GitHub Support for help, please include the request ID.`,
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'), rateHeaders());
+    }
+    return next();
+  });
+
+  /** Sends a 200 with ETag, or a 304 (free of the budget) when If-None-Match matches. */
+  const respond = (c: Context, body: unknown, extra: Record<string, string> = {}): Response => {
+    const text = JSON.stringify(body);
+    const etag = `W/"${createHash('sha256').update(text).update(extra.link ?? '').digest('hex').slice(0, 32)}"`;
+    const inm = c.req.header('if-none-match');
+    const strip = (s: string): string => s.trim().replace(/^W\//, '');
+    if (inm && inm.split(',').some((t) => strip(t) === strip(etag) || t.trim() === '*')) {
+      return new Response(null, { status: 304, headers: { etag, ...rateHeaders() } });
+    }
+    world.rateBudget.used += 1;
+    return jsonResponse(200, text, { etag, 'cache-control': 'private, max-age=60, s-maxage=60', ...rateHeaders(), ...extra });
+  };
+
+  const notFound = (): Response => jsonResponse(404, errorBody(404, 'Not Found'), rateHeaders());
+
+  /** Slices one page and builds GitHub's Link header (no next/last on the last page, no first/prev on page 1). */
+  const paginate = <T>(c: Context<Env>, items: readonly T[], defaultPerPage = 30): { page: T[]; link: Record<string, string> } => {
+    const perPage = Math.min(100, Math.max(1, intParam(c.req.query('per_page'), defaultPerPage)));
+    const pageNo = Math.max(1, intParam(c.req.query('page'), 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const url = new URL(c.req.url);
+    const at = (n: number): string => {
+      const u = new URL(url);
+      u.searchParams.set('page', String(n));
+      return u.toString();
+    };
+    const rels: string[] = [];
+    if (c.get('repeatCursor')) rels.push(`<${at(pageNo)}>; rel="next"`, `<${at(last)}>; rel="last"`);
+    else if (pageNo < last) rels.push(`<${at(pageNo + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
+    if (pageNo > 1) rels.push(`<${at(1)}>; rel="first"`, `<${at(Math.min(pageNo - 1, last))}>; rel="prev"`);
+    return { page: items.slice((pageNo - 1) * perPage, pageNo * perPage), link: rels.length ? { link: rels.join(', ') } : {} };
+  };
+
+  const repoOf = (c: Context): RepoRec | undefined => world.repos.get(`${c.req.param('owner')}/${c.req.param('repo')}`);
+
+  app.get('/rate_limit', () => {
+    const b = world.rateBudget;
+    const core = { limit: b.limit, used: b.used, remaining: Math.max(0, b.limit - b.used), reset: b.resetAt, resource: 'core' };
+    const search = { limit: 30, used: 0, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60, resource: 'search' };
+    return jsonResponse(200, JSON.stringify({ resources: { core, search }, rate: core }), rateHeaders());
+  });
+
+  app.get('/orgs/:org/repos', (c) => {
+    if (c.req.param('org') !== world.org) return notFound();
+    const sort = c.req.query('sort') ?? 'created';
+    const direction = c.req.query('direction') ?? (sort === 'full_name' ? 'asc' : 'desc');
+    const key = (r: RepoRec): string => (sort === 'full_name' ? r.fullName : sort === 'updated' ? r.updated_at : sort === 'pushed' ? r.pushed_at : r.created_at);
+    const repos = [...world.repos.values()].sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
+    if (direction === 'desc') repos.reverse();
+    const { page, link } = paginate(c, repos);
+    return respond(c, page.map((r) => repoJson(r, apiBase(c), world.orgId)), link);
+  });
+
+  app.get('/orgs/:org/teams/:slug/repos', (c) => {
+    const names = c.req.param('org') === world.org ? world.teams.get(c.req.param('slug')) : undefined;
+    if (!names) return notFound();
+    const repos = names.map((n) => world.repos.get(n)).filter((r): r is RepoRec => !!r);
+    const { page, link } = paginate(c, repos);
+    return respond(c, page.map((r) => ({ ...repoJson(r, apiBase(c), world.orgId), role_name: 'write' })), link);
+  });
+
+  app.get('/repos/:owner/:repo', (c) => {
+    const r = repoOf(c);
+    return r ? respond(c, repoJson(r, apiBase(c), world.orgId)) : notFound();
+  });
+
+  app.get('/repos/:owner/:repo/pulls', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const state = c.req.query('state') ?? 'open';
+    const sort = c.req.query('sort') ?? 'created';
+    const direction = c.req.query('direction') ?? (sort === 'created' ? 'desc' : 'asc');
+    const key = sort === 'updated' ? 'updated_at' : 'created_at';
+    const pulls = r.pulls
+      .filter((p) => state === 'all' || p.state === state)
+      .sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number);
+    if (direction === 'desc') pulls.reverse();
+    const { page, link } = paginate(c, pulls);
+    return respond(c, page.map((p) => pullJson(r, p, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/pulls/:number/reviews', (c) => {
+    const r = repoOf(c);
+    const pr = r?.pulls.find((p) => String(p.number) === c.req.param('number'));
+    if (!r || !pr) return notFound();
+    const { page, link } = paginate(c, r.reviews.get(pr.number) ?? []);
+    return respond(c, page.map((rv) => reviewJson(r, pr, rv, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/commits', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const since = c.req.query('since');
+    const until = c.req.query('until');
+    if ((since && Number.isNaN(Date.parse(since))) || (until && Number.isNaN(Date.parse(until)))) {
+      return jsonResponse(422, JSON.stringify({ message: 'Invalid request.\n\nInvalid date', documentation_url: DOCS, status: '422' }), rateHeaders());
+    }
+    let commits = [...r.commits];
+    const sha = c.req.query('sha');
+    if (sha && sha !== 'main') {
+      const idx = commits.findIndex((x) => x.sha === sha);
+      if (idx < 0) return jsonResponse(404, errorBody(404, `No commit found for SHA: ${sha}`), rateHeaders());
+      commits = commits.slice(0, idx + 1);
+    }
+    commits = commits.filter((x) => (!since || Date.parse(x.date) >= Date.parse(since)) && (!until || Date.parse(x.date) <= Date.parse(until)));
+    commits.reverse();
+    const { page, link } = paginate(c, commits);
+    return respond(c, page.map((x) => commitJson(r, x, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/deployments', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const q = c.req.query();
+    const deployments = r.deployments
+      .filter((d) => (!q.environment || d.environment === q.environment) && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref) && (!q.task || q.task === 'deploy'))
+      .sort((a, b) => b.id - a.id);
+    const { page, link } = paginate(c, deployments);
+    return respond(c, page.map((d) => deploymentJson(r, d, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/deployments/:id/statuses', (c) => {
+    const r = repoOf(c);
+    const d = r?.deployments.find((x) => String(x.id) === c.req.param('id'));
+    if (!r || !d) return notFound();
+    const statuses = [...(r.statuses.get(d.id) ?? [])].sort((a, b) => b.id - a.id);
+    const { page, link } = paginate(c, statuses);
+    return respond(c, page.map((s) => statusJson(r, d, s, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/actions/runs', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const created = createdFilter(c.req.query('created'));
+    if (created === 'invalid') return jsonResponse(422, errorBody(422, 'Validation Failed'), rateHeaders());
+    const q = c.req.query();
+    const runs = r.runs
+      .filter((x) => created(x.created_at) && (!q.event || x.event === q.event) && (!q.status || x.status === q.status || x.conclusion === q.status) && (!q.branch || x.head_branch === q.branch))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+    const { page, link } = paginate(c, runs);
+    return respond(c, { total_count: runs.length, workflow_runs: page.map((x) => runJson(r, x, apiBase(c))) }, link);
+  });
+
+  app.get('/repos/:owner/:repo/releases', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const releases = [...r.releases].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+    const { page, link } = paginate(c, releases);
+    return respond(c, page.map((x) => releaseJson(r, x, apiBase(c))), link);
+  });
+
+  app.get('/repos/:owner/:repo/events', (c) => {
+    const r = repoOf(c);
+    if (!r) return notFound();
+    const events = [...r.events].reverse().slice(0, EVENTS_CAP);
+    const { page, link } = paginate(c, events);
+    return respond(c, page.map((e) => eventJson(r, e, apiBase(c))), { ...link, 'x-poll-interval': '60' });
+  });
+
+  app.notFound(() => notFound());
+  return app;
+}
