@@ -1,0 +1,95 @@
+import { listUnits } from '../org/index.js';
+import type { OrgConfig, SourceId, Unit, UnitRef } from '../org/index.js';
+import type { Activity } from '../sources/contract.js';
+import type { SourceStatus } from '../scoring/types.js';
+import { indexActivities } from './activity-index.js';
+import { DAY_MS, sourceName } from './helpers.js';
+import { SIGNAL_FUNCTIONS } from './registry.js';
+import type { SignalContext, SignalEnvironment, SignalValue, SourceState } from './types.js';
+
+/** Builds the shared, read-only environment every signal of one scoring call reads (activities bucketed once). */
+export function createSignalEnvironment(input: {
+  org: OrgConfig;
+  asOf: string;
+  activities: readonly Activity[];
+  sources: readonly SourceStatus[];
+  units?: readonly Unit[];
+}): SignalEnvironment {
+  const asOfMs = Date.parse(input.asOf);
+  if (Number.isNaN(asOfMs)) throw new RangeError(`asOf is not an ISO timestamp: ${input.asOf}`);
+  const units = new Map<UnitRef, Unit>();
+  for (const u of input.units ?? listUnits(input.org)) units.set(u.ref, u);
+  const statusByBinding = new Map<string, SourceStatus>();
+  for (const s of input.sources) statusByBinding.set(s.bindingId, s);
+  const memo = new Map<string, unknown>();
+  const stateCache = new Map<string, SourceState>();
+  return {
+    org: input.org,
+    units,
+    activities: indexActivities(input.activities),
+    asOfMs,
+    source(unit: UnitRef, source: SourceId): SourceState {
+      const bindingId = `${unit}/${source}`;
+      const cached = stateCache.get(bindingId);
+      if (cached !== undefined) return cached;
+      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId));
+      stateCache.set(bindingId, state);
+      return state;
+    },
+    memo<T>(key: string, build: () => T): T {
+      if (memo.has(key)) return memo.get(key) as T;
+      const value = build();
+      memo.set(key, value);
+      return value;
+    },
+  };
+}
+
+function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined): SourceState {
+  const name = sourceName(source);
+  const configured = unit !== undefined && source !== 'copilot' && unit.sources[source] !== undefined;
+  if (!configured || status?.status === 'not-configured') {
+    return { state: 'not-configured', reason: `${ref} has no ${name} binding in the org config` };
+  }
+  if (status === undefined) return { state: 'not-collected', reason: `${name} for ${ref} has not been collected yet` };
+  if (status.status === 'failed') {
+    return { state: 'failed', reason: `${name} collection for ${ref} failed in this run${status.reason ? ` (${status.reason})` : ''}` };
+  }
+  return { state: 'ok' };
+}
+
+/** One derived signal: its value and the window it was measured over. */
+export interface DerivedSignal {
+  value: SignalValue;
+  fromMs: number;
+  toMs: number;
+  windowDays: number;
+}
+
+/**
+ * Computes the requested signals for one unit at the environment's as-of. `notBeforeMs` clips windows that start
+ * before the unit existed (a lab's `since`), so rates are not diluted by weeks when it did not exist.
+ */
+export function deriveSignals(
+  env: SignalEnvironment,
+  unit: Unit,
+  specs: readonly { id: string; windowDays: number }[],
+  opts: { notBeforeMs?: number } = {},
+): Map<string, DerivedSignal> {
+  const out = new Map<string, DerivedSignal>();
+  for (const spec of specs) {
+    const fn = SIGNAL_FUNCTIONS[spec.id];
+    const toMs = env.asOfMs;
+    const fromMs = Math.max(toMs - spec.windowDays * DAY_MS, opts.notBeforeMs ?? -Infinity);
+    const windowDays = spec.windowDays === 0 ? 0 : Math.max(0, (toMs - fromMs) / DAY_MS);
+    let value: SignalValue;
+    if (fn === undefined) value = { status: 'missing', reason: `no implementation for signal ${spec.id}` };
+    else if (spec.windowDays > 0 && windowDays <= 0) value = { status: 'missing', reason: 'the unit did not exist yet in this window' };
+    else {
+      const ctx: SignalContext = { env, unit, windowDays, fromMs, toMs };
+      value = fn(ctx);
+    }
+    out.set(spec.id, { value, fromMs, toMs, windowDays });
+  }
+  return out;
+}

@@ -1,0 +1,340 @@
+import { ROLE_IDS } from '../org/index.js';
+import type { PodConfig } from '../org/index.js';
+import { LABELS, LIFECYCLE_STAGES, PRODUCTION_ENVIRONMENTS } from '../org/conventions.js';
+import {
+  EvidenceCollector,
+  inWindow,
+  isChallengerVersion,
+  isProductionVersion,
+  labelsOf,
+  median,
+  missing,
+  round,
+  runIdOf,
+  sourceProblem,
+  strAttr,
+  timeAttr,
+  toDays,
+  toHours,
+} from './helpers.js';
+import { QUARTER_DAYS, WEEK_DAYS, hasLabel, jiraIssueRate, jiraResolutionDaysP50, ratePer, resolvedAt } from './jira-common.js';
+import type { SignalContext, SignalFn, TimedActivity } from './types.js';
+
+const STAGE_PREFIX = 'stage:';
+const STAGES: ReadonlySet<string> = new Set(LIFECYCLE_STAGES);
+const PROD_ENVS: ReadonlySet<string> = new Set(PRODUCTION_ENVIRONMENTS);
+const isExperimentLabel = (l: string): boolean => l.startsWith('experiment:');
+
+/** A GitHub deployment to a production environment. */
+export function isProductionDeployment(a: TimedActivity['a']): boolean {
+  const env = strAttr(a, 'environment');
+  return env !== null && PROD_ENVS.has(env.toLowerCase());
+}
+
+/** Deployment outcome from its latest status: success (success/inactive), failure (failure/error) or pending. */
+export function deploymentOutcome(a: TimedActivity['a']): 'success' | 'failure' | 'pending' {
+  const s = strAttr(a, 'state')?.toLowerCase();
+  // GitHub marks an earlier successful deployment `inactive` once a newer one to the same environment succeeds.
+  if (s === 'success' || s === 'inactive') return 'success';
+  if (s === 'failure' || s === 'error') return 'failure';
+  return 'pending';
+}
+
+/** True when an issue was created, resolved or updated inside the window. */
+function touchedInWindow(ctx: SignalContext, item: TimedActivity): boolean {
+  if (item.t > ctx.toMs) return false;
+  if (item.t > ctx.fromMs) return true;
+  const u = timeAttr(item.a.attrs.updatedAt) ?? resolvedAt(item);
+  return u !== null && inWindow(ctx, u);
+}
+
+/**
+ * Lifecycle stages (ideation, data exploration, prototyping, deployment, monitoring) with evidence in the window.
+ * Jira stage labels are the backbone (Jira must be readable); GitHub production deployments add `deployment`,
+ * MLflow runs add `prototyping` and `data-exploration`, monitoring-triggered runs add `monitoring`, each only
+ * when that source is readable.
+ */
+export const lifecycleStagesCovered: SignalFn = (ctx) => {
+  const unit = ctx.unit.ref;
+  const problem = sourceProblem(ctx, unit, 'jira');
+  if (problem !== null) return missing(problem);
+  const stages = new Set<string>();
+  const ev = new EvidenceCollector();
+  for (const item of ctx.env.activities.of(unit, 'issue')) {
+    let counted = false;
+    for (const l of labelsOf(item.a)) {
+      if (!l.startsWith(STAGE_PREFIX)) continue;
+      const stage = l.slice(STAGE_PREFIX.length);
+      if (!STAGES.has(stage) || !touchedInWindow(ctx, item)) continue;
+      stages.add(stage);
+      counted = true;
+    }
+    if (counted) ev.add(item);
+  }
+  if (sourceProblem(ctx, unit, 'github') === null) {
+    for (const item of ctx.env.activities.of(unit, 'deployment')) {
+      if (inWindow(ctx, item.t) && isProductionDeployment(item.a)) {
+        stages.add('deployment');
+        ev.add(item);
+      }
+    }
+  }
+  if (sourceProblem(ctx, unit, 'mlflow') === null) {
+    for (const item of ctx.env.activities.of(unit, 'ml-run')) {
+      if (!inWindow(ctx, item.t)) continue;
+      stages.add('prototyping');
+      stages.add('data-exploration');
+      if (strAttr(item.a, 'trigger') === 'monitoring') {
+        stages.add('monitoring');
+        ev.add(item);
+      }
+    }
+  }
+  return ev.scored(stages.size);
+};
+
+/** MLflow runs started per week in the window (a real 0 when MLflow is readable and nothing ran). */
+export const mlflowRunsPerWeek: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'ml-run')) if (inWindow(ctx, item.t)) ev.add(item);
+  return ev.scored(ratePer(ev.count, ctx, WEEK_DAYS));
+};
+
+/** Rapid experiments (A/B tests, pilots, MVPs: `experiment:*` labels) resolved per quarter. */
+export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS });
+
+/**
+ * Median days from a run's start to the creation of a production model version made from it, for production
+ * versions created in the window whose run is in the unit's experiments.
+ */
+export const experimentToProductionDaysP50: SignalFn = (ctx) => {
+  const unit = ctx.unit.ref;
+  const problem = sourceProblem(ctx, unit, 'mlflow');
+  if (problem !== null) return missing(problem);
+  const runStart = ctx.env.memo(`run-start:${unit}`, () => {
+    const m = new Map<string, number>();
+    for (const item of ctx.env.activities.of(unit, 'ml-run')) m.set(runIdOf(item.a), item.t);
+    return m;
+  });
+  const ev = new EvidenceCollector();
+  const days: number[] = [];
+  for (const item of ctx.env.activities.of(unit, 'model-version')) {
+    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a)) continue;
+    const runId = strAttr(item.a, 'runId');
+    const start = runId === null ? undefined : runStart.get(runId);
+    if (start === undefined || start > item.t) continue;
+    days.push(toDays(item.t - start));
+    ev.add(item);
+  }
+  if (days.length === 0) {
+    return missing(`no production model version created in the last ${Math.round(ctx.windowDays)} days links to a run of this unit's experiments`);
+  }
+  return ev.scored(round(median(days)));
+};
+
+/**
+ * Model versions registered in the window that are (or were) in production, per quarter. MLflow keeps only the
+ * current stage: a version archived after serving counts, because stage transitions archive the previous
+ * production version; a version archived without ever serving would be over-counted (documented in the rubric).
+ */
+export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
+    if (!inWindow(ctx, item.t)) continue;
+    if (isProductionVersion(item.a) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
+  }
+  return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
+};
+
+/** Median days between consecutive registered versions of the same model in the window (retraining interval). */
+export const retrainingIntervalDays: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
+  if (problem !== null) return missing(problem);
+  const byModel = new Map<string, number[]>();
+  const ev = new EvidenceCollector();
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
+    if (!inWindow(ctx, item.t)) continue;
+    const model = strAttr(item.a, 'model') ?? '';
+    let list = byModel.get(model);
+    if (list === undefined) byModel.set(model, (list = []));
+    list.push(item.t);
+    ev.add(item);
+  }
+  const gaps: number[] = [];
+  for (const times of byModel.values()) {
+    times.sort((x, y) => x - y);
+    for (let i = 1; i < times.length; i++) gaps.push(toDays((times[i] as number) - (times[i - 1] as number)));
+  }
+  if (gaps.length === 0) return missing(`fewer than two versions of any model were registered in the last ${Math.round(ctx.windowDays)} days`);
+  return ev.scored(round(median(gaps)));
+};
+
+/** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */
+export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work' });
+
+/** Successful production deployments per week (DORA deployment frequency). */
+export const deploysPerWeek: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
+    if (inWindow(ctx, item.t) && isProductionDeployment(item.a) && deploymentOutcome(item.a) === 'success') ev.add(item);
+  }
+  return ev.scored(ratePer(ev.count, ctx, WEEK_DAYS));
+};
+
+/** Median hours from pull request creation to merge, for pull requests merged in the window. */
+export const prLeadTimeHoursP50: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  const hours: number[] = [];
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'pull-request')) {
+    const merged = timeAttr(item.a.attrs.mergedAt);
+    if (merged === null || !inWindow(ctx, merged) || merged < item.t) continue;
+    hours.push(toHours(merged - item.t));
+    ev.add(item);
+  }
+  if (hours.length === 0) return missing(`no pull request was merged in the last ${Math.round(ctx.windowDays)} days`);
+  return ev.scored(round(median(hours)));
+};
+
+/** Share of finished production deployments in the window whose latest status is failure or error. */
+export const changeFailureRate: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  let finished = 0;
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
+    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a)) continue;
+    const outcome = deploymentOutcome(item.a);
+    if (outcome === 'pending') continue;
+    finished++;
+    if (outcome === 'failure') ev.add(item);
+  }
+  if (finished === 0) return missing(`no production deployment finished in the last ${Math.round(ctx.windowDays)} days`);
+  return { status: 'scored', value: round(ev.count / finished, 3), evidence: ev.links(), evidenceCount: ev.count };
+};
+
+/**
+ * Median hours from a failed production deployment (in the window) to the next successful one to the same repo
+ * and environment. Failures not yet restored at the as-of are left out (their duration is unknown).
+ */
+export const timeToRestoreHours: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
+  if (problem !== null) return missing(problem);
+  const byTarget = new Map<string, TimedActivity[]>();
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
+    if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a)) continue;
+    const key = `${strAttr(item.a, 'repo') ?? ''}\u0000${strAttr(item.a, 'environment') ?? ''}`;
+    let list = byTarget.get(key);
+    if (list === undefined) byTarget.set(key, (list = []));
+    list.push(item);
+  }
+  const ev = new EvidenceCollector();
+  const hours: number[] = [];
+  let failures = 0;
+  for (const list of byTarget.values()) {
+    list.sort((x, y) => x.t - y.t || (x.a.id < y.a.id ? -1 : 1));
+    let failedAt: TimedActivity | null = null;
+    for (const item of list) {
+      const outcome = deploymentOutcome(item.a);
+      if (outcome === 'failure') {
+        if (failedAt === null) failedAt = item;
+        failures++;
+      } else if (outcome === 'success' && failedAt !== null) {
+        hours.push(toHours(item.t - failedAt.t));
+        ev.add(failedAt);
+        failedAt = null;
+      }
+    }
+  }
+  if (hours.length === 0) {
+    return missing(
+      failures === 0
+        ? `no production deployment failed in the last ${Math.round(ctx.windowDays)} days, so there was nothing to restore`
+        : 'no failed production deployment has been followed by a successful one yet',
+    );
+  }
+  return ev.scored(round(median(hours)));
+};
+
+function podConfig(ctx: SignalContext): PodConfig | null {
+  return ctx.env.memo(`pod-config:${ctx.unit.ref}`, () => {
+    for (const d of ctx.env.org.domains) for (const p of d.pods) if (`pod:${p.id}` === ctx.unit.ref) return p;
+    return null;
+  });
+}
+
+/** How many of the seven pod roles have at least one person (from the org config; people are never named). */
+export const rolesCovered: SignalFn = (ctx) => {
+  const pod = podConfig(ctx);
+  if (pod === null) return missing('this unit is not a pod in the org config');
+  let covered = 0;
+  for (const r of ROLE_IDS) if (pod.roles[r] > 0) covered++;
+  return { status: 'scored', value: covered, evidence: [], evidenceCount: covered };
+};
+
+/**
+ * How evenly the pod's head count spreads over the seven roles: Shannon entropy of the role shares divided by
+ * ln 7 (0 = one role only, 1 = the same number of people in every role).
+ */
+export const roleBalance: SignalFn = (ctx) => {
+  const pod = podConfig(ctx);
+  if (pod === null) return missing('this unit is not a pod in the org config');
+  let total = 0;
+  for (const r of ROLE_IDS) total += pod.roles[r];
+  if (total === 0) return missing('the org config lists no people in any role for this pod');
+  let entropy = 0;
+  for (const r of ROLE_IDS) {
+    const p = pod.roles[r] / total;
+    if (p > 0) entropy -= p * Math.log(p);
+  }
+  return { status: 'scored', value: round(entropy / Math.log(ROLE_IDS.length), 3), evidence: [], evidenceCount: total };
+};
+
+/** Share of experiments resolved in the window whose outcome drove a product decision (`decision:data`). */
+export const dataDecisionShare: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'jira');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  let resolved = 0;
+  for (const item of ctx.env.activities.of(ctx.unit.ref, 'issue')) {
+    if (!hasLabel(item, isExperimentLabel)) continue;
+    const r = resolvedAt(item);
+    if (r === null || !inWindow(ctx, r)) continue;
+    resolved++;
+    if (hasLabel(item, (l) => l === LABELS.decisionFromData)) ev.add(item);
+  }
+  if (resolved === 0) return missing(`no experiment was resolved in the last ${Math.round(ctx.windowDays)} days`);
+  return { status: 'scored', value: round(ev.count / resolved, 3), evidence: ev.links(), evidenceCount: ev.count };
+};
+
+/**
+ * A/B tests per quarter: Jira `experiment:ab-test` work resolved in the window plus MLflow model versions created
+ * in the window that carry the challenger alias. Each readable source contributes; missing only when neither is.
+ */
+export const abTestsPerQuarter: SignalFn = (ctx) => {
+  const unit = ctx.unit.ref;
+  const jiraProblem = sourceProblem(ctx, unit, 'jira');
+  const mlflowProblem = sourceProblem(ctx, unit, 'mlflow');
+  if (jiraProblem !== null && mlflowProblem !== null) return missing(`${jiraProblem}; ${mlflowProblem}`);
+  const ev = new EvidenceCollector();
+  if (jiraProblem === null) {
+    for (const item of ctx.env.activities.of(unit, 'issue')) {
+      if (!hasLabel(item, (l) => l === 'experiment:ab-test')) continue;
+      const r = resolvedAt(item);
+      if (r !== null && inWindow(ctx, r)) ev.add(item);
+    }
+  }
+  if (mlflowProblem === null) {
+    for (const item of ctx.env.activities.of(unit, 'model-version')) {
+      if (inWindow(ctx, item.t) && isChallengerVersion(item.a)) ev.add(item);
+    }
+  }
+  return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
+};
