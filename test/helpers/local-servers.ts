@@ -4,13 +4,16 @@ import { openStores, type RadarStores } from '../../shared/storage/index.js';
 // s3rver runs in the test process, so paginated S3 listings need NODE_OPTIONS=--openssl-legacy-provider there
 // (test/run-all.sh sets it).
 
-/** The RADAR_* variables that point a child process (e.g. the CLI) at the started servers. */
-export interface LocalStoresEnv {
+/**
+ * The RADAR_* variables that point a child process (e.g. the CLI) at the started servers. A type alias rather
+ * than an interface so it can be spread into, or passed as, a `process.env`-shaped record.
+ */
+export type LocalStoresEnv = {
   RADAR_DYNAMODB_ENDPOINT: string;
   RADAR_S3_ENDPOINT: string;
   RADAR_TABLE: string;
   RADAR_BUCKET: string;
-}
+};
 
 export interface LocalStores {
   stores: RadarStores;
