@@ -1,0 +1,115 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface CollectionWorkflowProps {
+  plan: lambda.IFunction;
+  collect: lambda.IFunction;
+  score: lambda.IFunction;
+  /** EventBridge Scheduler expression. */
+  schedule: string;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+}
+
+/**
+ * One scheduled run: plan → Distributed Map (one collect per unit × source binding, bounded concurrency) →
+ * score, started by an EventBridge Scheduler schedule.
+ *
+ * State contract with functions/: plan returns `{ runId, asOf, tasks: [{ bindingId, unit, source }] }`; each
+ * collect receives `{ runId, asOf, task }`; score receives `{ runId, asOf }`.
+ */
+export class CollectionWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: CollectionWorkflowProps) {
+    super(scope, id);
+
+    const plan = new tasks.LambdaInvoke(this, 'Plan', {
+      lambdaFunction: props.plan,
+      payloadResponseOnly: true,
+      comment: 'Load the org config and list one collection task per unit × source binding',
+    });
+
+    const collect = new tasks.LambdaInvoke(this, 'Collect', {
+      lambdaFunction: props.collect,
+      payloadResponseOnly: true,
+      // Retries are spelled out below so throttling gets a long, jittered backoff instead of the default.
+      retryOnServiceExceptions: false,
+      comment: 'Collect one binding: raw pages to S3, normalised activities, then the cursor',
+    });
+    // Sixty-odd bindings starting at once can hit the account's Lambda concurrency: back off, don't fail.
+    collect.addRetry({
+      errors: ['Lambda.TooManyRequestsException', 'Lambda.ThrottlingException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 8,
+      maxDelay: Duration.seconds(120),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    collect.addRetry({
+      errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+
+    const collectAll = new sfn.DistributedMap(this, 'CollectBindings', {
+      itemsPath: sfn.JsonPath.stringAt('$.tasks'),
+      itemSelector: {
+        'runId.$': '$.runId',
+        'asOf.$': '$.asOf',
+        'task.$': '$$.Map.Item.Value',
+      },
+      maxConcurrency: props.maxConcurrency,
+      // collect records a failing binding as a failed outcome and returns; only crashes and timeouts fail an
+      // item, and up to this share of them still lets score run (the failed bindings are in the run log).
+      toleratedFailurePercentage: props.toleratedFailurePercentage,
+      // Collect may run for up to 15 minutes; express child workflows stop at 5.
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      // Outcomes live in the run log in DynamoDB; carrying 60+ results in state would only risk the 256 KB cap.
+      resultPath: sfn.JsonPath.DISCARD,
+      label: 'CollectBindings',
+    });
+    collectAll.itemProcessor(collect);
+
+    const score = new tasks.LambdaInvoke(this, 'Score', {
+      lambdaFunction: props.score,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'asOf.$': '$.asOf' }),
+      comment: 'Score every unit from stored activities and write the snapshots and run record',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(collectAll).next(score)),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      // Execution data would include error messages from sources; they are scrubbed, but the run log has them.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: 'AI Maturity Radar scheduled run',
+    });
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: scheduler.ScheduleExpression.expression(props.schedule),
+      description: 'Starts the AI Maturity Radar run',
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        // The scheduled time is the run's as-of, so a retried start lands on the same run id (idempotent).
+        input: scheduler.ScheduleTargetInput.fromObject({ asOf: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      }),
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { RadarAlarms } from './constructs/alarms.js';
+import { CollectionWorkflow } from './constructs/collection-workflow.js';
+import { DashboardSite } from './constructs/dashboard-site.js';
+import { DataStore } from './constructs/data-store.js';
+import { RadarHandler } from './constructs/handler.js';
+import { RadarHttpApi, RadarIdentity } from './constructs/radar-api.js';
+import { SourceSecrets } from './constructs/source-secrets.js';
+import type { RadarSettings } from './settings.js';
+
+export interface RadarStackProps extends StackProps {
+  settings: RadarSettings;
+  /** Repository root (functions/, package-lock.json). */
+  projectRoot: string;
+  /** Vite build output of the dashboard. */
+  dashboardDist: string;
+}
+
+/** Everything AI Maturity Radar needs in one AWS account and region. */
+export class RadarStack extends Stack {
+  readonly data: DataStore;
+  readonly secrets: SourceSecrets;
+  readonly handlers: Record<'plan' | 'collect' | 'score' | 'api', RadarHandler>;
+  readonly workflow: CollectionWorkflow;
+  readonly identity: RadarIdentity;
+  readonly httpApi: RadarHttpApi;
+  readonly site: DashboardSite;
+  readonly alarms: RadarAlarms;
+
+  constructor(scope: Construct, id: string, props: RadarStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.data = new DataStore(this, 'Data', { rawRetentionDays: settings.rawRetentionDays });
+    this.secrets = new SourceSecrets(this, 'SourceSecrets');
+    this.site = new DashboardSite(this, 'Dashboard', { distDir: props.dashboardDist, logBucket: this.data.logBucket });
+    const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    this.identity = new RadarIdentity(this, 'Identity', {
+      groups: settings.cognitoGroups,
+      domainPrefix: settings.cognitoDomainPrefix,
+      callbackUrl: `${dashboardUrl}/`,
+    });
+
+    const common: Record<string, string> = {
+      RADAR_TABLE: this.data.table.tableName,
+      RADAR_BUCKET: this.data.dataBucket.bucketName,
+      RADAR_CONFIG_KEY: settings.configKey,
+      ...(settings.rubricKey !== undefined ? { RADAR_RUBRIC_KEY: settings.rubricKey } : {}),
+    };
+    const handler = (name: 'plan' | 'collect' | 'score' | 'api', memorySize: number, timeout: Duration, description: string, env: Record<string, string> = {}): RadarHandler =>
+      new RadarHandler(this, `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}Handler`, {
+        projectRoot: props.projectRoot,
+        name,
+        memorySize,
+        timeout,
+        description,
+        environment: { ...common, ...env },
+      });
+    this.handlers = {
+      plan: handler('plan', 512, Duration.minutes(1), 'Radar: list collection tasks from the org config'),
+      collect: handler('collect', 1024, Duration.minutes(15), 'Radar: collect one unit × source binding', {
+        RADAR_SECRET_ARNS: this.toJsonString(this.secrets.arnByEnvName),
+      }),
+      score: handler('score', 2048, Duration.minutes(10), 'Radar: score every unit and write snapshots'),
+      api: handler('api', 1024, Duration.seconds(29), 'Radar: dashboard API', {
+        RADAR_JWT_ISSUER: this.identity.issuer,
+        RADAR_JWT_AUDIENCE: this.identity.client.userPoolClientId,
+        RADAR_JWKS_URL: this.identity.jwksUrl,
+      }),
+    };
+    this.grantData();
+    for (const secret of this.secrets.secrets) {
+      this.handlers.collect.allow(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [secret.secretArn]);
+    }
+
+    this.workflow = new CollectionWorkflow(this, 'Run', {
+      plan: this.handlers.plan.fn,
+      collect: this.handlers.collect.fn,
+      score: this.handlers.score.fn,
+      schedule: settings.schedule,
+      maxConcurrency: settings.maxConcurrency,
+      toleratedFailurePercentage: settings.toleratedFailurePercentage,
+    });
+    this.httpApi = new RadarHttpApi(this, 'Http', {
+      handler: this.handlers.api.fn,
+      identity: this.identity,
+      dashboardOrigin: dashboardUrl,
+    });
+    this.site.deploy({
+      apiUrl: this.httpApi.url,
+      region: this.region,
+      userPoolId: this.identity.userPool.userPoolId,
+      userPoolClientId: this.identity.client.userPoolClientId,
+    });
+    this.alarms = new RadarAlarms(this, 'Alarms', {
+      stateMachine: this.workflow.stateMachine,
+      collect: this.handlers.collect.fn,
+      email: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
+    new CfnOutput(this, 'DataBucketName', { value: this.data.dataBucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SecretArns', { value: this.toJsonString(this.secrets.arnByEnvName) });
+  }
+
+  /**
+   * Least privilege on the data, with explicit action lists: grantReadWriteData and friends would add
+   * wildcard actions (`s3:GetObject*`, `s3:List*`), which the template tests forbid.
+   */
+  private grantData(): void {
+    const { table, dataBucket } = this.data;
+    const tableAndIndex = [table.tableArn, `${table.tableArn}/index/GSI1`];
+    const objects = (prefix: string): string => dataBucket.arnForObjects(`${prefix}*`);
+    // Without s3:ListBucket a missing key answers 403 instead of 404, and "nothing stored yet" is a normal case.
+    const listUnder = (...prefixes: string[]): [string[], string[], Record<string, unknown>] => [
+      ['s3:ListBucket'],
+      [dataBucket.bucketArn],
+      { StringLike: { 's3:prefix': prefixes.flatMap((p) => [p, `${p}*`]) } },
+    ];
+    const { plan, collect, score, api } = this.handlers;
+
+    plan.allow(['s3:GetObject'], [objects('config/')]);
+    plan.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], tableAndIndex);
+
+    collect.allow(['s3:GetObject'], [objects('config/')]);
+    collect.allow(['s3:PutObject'], [objects('raw/')]);
+    collect.allow(['s3:GetObject', 's3:PutObject'], [objects('normalised/')]);
+    collect.allow(...listUnder('config/', 'raw/', 'normalised/'));
+    collect.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], tableAndIndex);
+
+    score.allow(['s3:GetObject'], [objects('config/'), objects('normalised/')]);
+    score.allow(...listUnder('config/', 'normalised/'));
+    score.allow(
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      tableAndIndex,
+    );
+
+    api.allow(['s3:GetObject'], [objects('config/')]);
+    api.allow(...listUnder('config/'));
+    api.allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], tableAndIndex);
+  }
+}
