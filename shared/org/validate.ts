@@ -18,6 +18,10 @@ export interface OrgProblem {
   reason: string;
   /** Where the clashing first occurrence is (duplicate ids); the loader names its line. */
   firstAt?: ConfigPath;
+  /** A missing field this problem already explains (`nmae` → `name`), so "missing `name`" is not repeated. */
+  covers?: ConfigPath;
+  /** Set on "missing required field" problems (only those can be covered by a typo elsewhere). */
+  missing?: boolean;
 }
 
 /** Outcome of validating config data: the parsed config, or every problem found. */
@@ -37,7 +41,10 @@ export function validateOrgConfig(data: unknown): OrgValidation {
   const claimed = new Set(structural.map((p) => dotted(p.path)));
   const parsed = orgConfigSchema.safeParse(data);
   const fromSchema = parsed.success ? [] : describeSchemaIssues(parsed.error.issues, data);
-  const problems = [...structural, ...fromSchema.filter((p) => !claimed.has(dotted(p.path)))];
+  const all = [...structural, ...fromSchema.filter((p) => !claimed.has(dotted(p.path)))];
+  // A typo'd key and the field it should have been are one mistake: report the typo with its hint only.
+  const covered = new Set(all.flatMap((p) => (p.covers !== undefined ? [dotted(p.covers)] : [])));
+  const problems = all.filter((p) => !(p.missing === true && covered.has(dotted(p.path))));
   if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, problems };
 }
@@ -99,10 +106,12 @@ function findCredentialProblems(data: Rec): OrgProblem[] {
       const scan = (node: Rec, path: ConfigPath): void => {
         for (const [key, value] of Object.entries(node)) {
           if (INLINE_CREDENTIAL_KEY.test(key)) {
+            const envKey = envKeyFor(source, key);
             out.push({
               path: [...path, key],
               at: 'key',
-              reason: `\`${key}\` puts a credential in the config file: ${neverTheSecret(envKeyFor(source, key))}`,
+              reason: `\`${key}\` puts a credential in the config file: ${neverTheSecret(envKey)}`,
+              covers: [...path, envKey],
             });
           } else if (isRecord(value)) {
             scan(value, [...path, key]);
@@ -321,6 +330,7 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], data: 
         out.push({
           path: [...path, key],
           at: 'key',
+          ...(hint !== undefined ? { covers: [...path, hint] } : {}),
           reason:
             `unknown key \`${key}\`` +
             (hint !== undefined ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; allowed here: ${quoteAll(allowed)}` : ''),
@@ -345,7 +355,7 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], data: 
           : issue.code === 'invalid_value'
             ? ` (${issue.values.length === 1 ? '' : 'one of '}${quoteAll(issue.values)})`
             : '';
-      out.push({ path, at: 'value', reason: `missing required field \`${String(field)}\`${oneOf}` });
+      out.push({ path, at: 'value', missing: true, reason: `missing required field \`${String(field)}\`${oneOf}` });
       continue;
     }
     out.push({ path, at: 'value', reason: describeIssue(issue, value) });
@@ -354,7 +364,8 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], data: 
 }
 
 function typoHint(value: unknown, options: readonly unknown[]): string {
-  if (typeof value !== 'string') return '';
+  // With a single allowed value, "must be `x`" already says it all.
+  if (typeof value !== 'string' || options.length < 2) return '';
   const hint = closestMatch(value, options.map(String));
   return hint !== undefined ? `; did you mean \`${hint}\`?` : '';
 }
