@@ -58,7 +58,10 @@ describe('S3 object store', () => {
     const activities = Array.from({ length: 50 }, (_, i) => makeActivity(i, 'pod:det/github'));
     await local.stores.objects.saveActivities('pod:det/github', activities);
     const first = await storedBytes(activitiesKey('pod:det/github'));
-    const shuffled = [...activities].reverse().map((a) => ({ attrs: a.attrs, ...a, rawRef: { index: a.rawRef.index, key: a.rawRef.key } }));
+    // Same values, reversed list order and reversed key order at the top level and in rawRef.
+    const shuffled = [...activities]
+      .reverse()
+      .map((a) => Object.fromEntries(Object.entries({ ...a, rawRef: { index: a.rawRef.index, key: a.rawRef.key } }).reverse()) as typeof a);
     await local.stores.objects.saveActivities('pod:det/github', shuffled);
     expect((await storedBytes(activitiesKey('pod:det/github'))).equals(first)).toBe(true);
   });
