@@ -61,7 +61,7 @@ describe('S3 object store', () => {
     // Same values, reversed list order and reversed key order at the top level and in rawRef.
     const shuffled = [...activities]
       .reverse()
-      .map((a) => Object.fromEntries(Object.entries({ ...a, rawRef: { index: a.rawRef.index, key: a.rawRef.key } }).reverse()) as typeof a);
+      .map((a) => Object.fromEntries(Object.entries({ ...a, rawRef: { index: a.rawRef.index, key: a.rawRef.key } }).reverse()) as unknown as typeof a);
     await local.stores.objects.saveActivities('pod:det/github', shuffled);
     expect((await storedBytes(activitiesKey('pod:det/github'))).equals(first)).toBe(true);
   });
