@@ -166,6 +166,15 @@ describe('parseOrgConfig and secrets', () => {
   });
 });
 
+describe('parseOrgConfig and secrets on broken YAML', () => {
+  it('never repeats the line of a YAML syntax error, which may hold a secret', () => {
+    const text = `organisation:\n  id: acme\nsources:\n  github:\n    auth:\n      token: "${SECRET}\n`;
+    const lines = problemLines(text, 's.yaml');
+    expect(lines).toEqual(['s.yaml:7:1 (yaml): YAML syntax error: Missing closing "quote']);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+});
+
 describe('parseOrgConfig edge cases', () => {
   const base = fixtureText('valid-minimal.yaml');
 
