@@ -7,6 +7,7 @@ import {
   defaultScorer,
   defaultSources,
   envCredentialResolver,
+  parseRubricText,
   parseSecretArns,
   redactingLogger,
   secretsManagerCredentialResolver,
@@ -70,7 +71,7 @@ export async function buildLambdaDeps(logger: LoggerPort, opts: LambdaDepsOption
   try {
     const org = parseOrgConfig(await readText(s3, bucket, configKey), `s3://${bucket}/${configKey}`);
     const rubricKey = env.RADAR_RUBRIC_KEY?.trim();
-    const scorer = defaultScorer(rubricKey ? { text: await readText(s3, bucket, rubricKey), file: `s3://${bucket}/${rubricKey}` } : undefined);
+    const scorer = defaultScorer(rubricKey ? parseRubricText(await readText(s3, bucket, rubricKey), `s3://${bucket}/${rubricKey}`) : undefined);
     const credentials: CredentialResolver = opts.secrets
       ? secretsManagerCredentialResolver(parseSecretArns(env.RADAR_SECRET_ARNS))
       : envCredentialResolver({});

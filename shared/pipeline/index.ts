@@ -15,5 +15,5 @@ export type { CredentialResolver } from './credentials.js';
 export { scrubSecrets, redactFields, redactingLogger } from './redact.js';
 export { rawPageKey, outcomeKey, outcomePrefix } from './keys.js';
 export * from './errors.js';
-export { defaultSources, defaultScorer, openLocalPipeline } from './wiring.js';
+export { defaultSources, defaultScorer, parseRubricText, openLocalPipeline } from './wiring.js';
 export type { LocalPipeline } from './wiring.js';

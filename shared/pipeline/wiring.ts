@@ -1,10 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ConfigError, RadarError } from '../kernel/index.js';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../kernel/index.js';
 import type { LoggerPort } from '../kernel/index.js';
 import { loadOrgConfig } from '../org/load.js';
 import type { OrgConfig, SourceId } from '../org/index.js';
+import { assertRubric, defaultRubric } from '../rubric/index.js';
+import type { Rubric } from '../rubric/index.js';
+import { loadRubric } from '../rubric/load.js';
+import { scoreOrganisation } from '../scoring/index.js';
 import type { SourcePlugin } from '../sources/contract.js';
+import { githubSource } from '../sources/github/index.js';
+import { jiraSource } from '../sources/jira/index.js';
 import { openStores } from '../storage/index.js';
 import { envCredentialResolver } from './credentials.js';
 import { redactingLogger } from './redact.js';
@@ -15,17 +20,26 @@ import type { PipelineDeps, Scorer } from './types.js';
 
 /** The connectors the product ships, by source id. */
 export function defaultSources(): Partial<Record<SourceId, SourcePlugin>> {
-  return {};
+  return { github: githubSource, jira: jiraSource };
 }
 
-/** The scoring engine over the default rubric (or a custom rubric file's text). */
-export function defaultScorer(_customRubric?: { text: string; file: string }): Scorer {
+/** The scoring engine over a rubric (the built-in default unless the org config names a rubric file). */
+export function defaultScorer(rubric: Rubric = defaultRubric): Scorer {
   return {
-    rubric: { id: 'radar-default', version: 'unknown' },
-    score: () => {
-      throw new RadarError({ code: 'SCORER_UNAVAILABLE', reason: 'the scoring engine is not wired in yet' });
-    },
+    rubric: { id: rubric.id, version: rubric.version },
+    score: (input) => scoreOrganisation({ ...input, rubric }),
   };
+}
+
+/** Parses a custom rubric's text (YAML or JSON, e.g. read from S3 in Lambda) with the rubric schema. */
+export function parseRubricText(text: string, file: string): Rubric {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([{ file, line: 1, col: 1, path: '', reason: `not YAML or JSON: ${(err as Error).message.split('\n')[0] ?? ''}` }], err);
+  }
+  return assertRubric(data, file);
 }
 
 /** A pipeline opened for local use (CLI): deps plus the stores' close. */
@@ -51,16 +65,7 @@ export async function openLocalPipeline(opts: {
   const env = opts.env ?? process.env;
   const loaded = await loadOrgConfig(opts.configFile);
   const org = opts.adjustOrg ? opts.adjustOrg(loaded.config) : loaded.config;
-  let customRubric: { text: string; file: string } | undefined;
-  if (org.rubric !== 'default') {
-    const file = resolve(dirname(opts.configFile), org.rubric);
-    try {
-      customRubric = { text: await readFile(file, 'utf8'), file };
-    } catch (err) {
-      throw new ConfigError([{ file: opts.configFile, line: 1, col: 1, path: 'rubric', reason: `cannot read rubric file ${file}` }], err);
-    }
-  }
-  const scorer = defaultScorer(customRubric);
+  const scorer = defaultScorer(await loadRubric(org.rubric, opts.configFile));
   const credentials = envCredentialResolver(env);
   const opened = await openStores(env);
   const logger = redactingLogger(opts.logger, () => credentials.knownValues());
