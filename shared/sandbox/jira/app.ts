@@ -256,10 +256,10 @@ function search(c: Context<Env>, world: JiraWorld, p: SearchParams): Response {
   const page = matching.slice(offset, offset + size);
   const base = new URL(c.req.url).origin;
   const body: Record<string, unknown> = { issues: page.map((i) => renderIssue(world, i, fields, changelog, base)) };
-  const more = offset + size < matching.length && size > 0;
-  if (more) {
-    body.nextPageToken = c.get('repeatCursor') && p.nextPageToken !== undefined ? p.nextPageToken : encodeToken({ o: offset + size, q: p.jql });
-  }
+  // Under the repeat-cursor fault the token received is handed back, as a broken paginator would.
+  const repeat = c.get('repeatCursor') && p.nextPageToken !== undefined;
+  const more = repeat || (offset + size < matching.length && size > 0);
+  if (more) body.nextPageToken = repeat ? p.nextPageToken : encodeToken({ o: offset + size, q: p.jql });
   body.isLast = !more;
   return c.json(body);
 }

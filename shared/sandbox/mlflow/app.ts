@@ -65,8 +65,9 @@ function maxResultsOf(raw: unknown, dflt: number, max: number): number {
 function paginate<T>(c: Context<Env>, items: T[], token: string | undefined, size: number): { page: T[]; next?: string } {
   const offset = decodeToken(token);
   const page = items.slice(offset, offset + size);
+  if (c.get('repeatCursor') && token) return { page, next: token };
   if (offset + size >= items.length) return { page };
-  return { page, next: c.get('repeatCursor') && token ? token : encodeToken(offset + size) };
+  return { page, next: encodeToken(offset + size) };
 }
 
 function runValue(run: MlflowRun, entity: Entity, key: string): string | number | null | undefined {

@@ -1,2 +1,3 @@
 export { HttpClient, basicAuthorization, bearerAuthorization, parseServerWaitMs, pathWithoutQuery } from './client.js';
 export type { HttpClientOptions, JsonResponse, RetryPolicy } from './client.js';
+export { pseudonymiser, redactPeople } from './privacy.js';

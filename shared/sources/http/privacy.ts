@@ -1,0 +1,47 @@
+import { actorHasher } from '../../kernel/index.js';
+
+// Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Before a page leaves
+// the connector, person objects lose their names, emails and avatars, and person identifiers (Jira account ids,
+// MLflow user ids and the tags that repeat them) are replaced by a keyed pseudonym. The rest of the page stays
+// exactly as the vendor sent it, so normalisers and debugging still see the vendor's shape.
+
+const PERSON_TEXT_KEYS = new Set(['displayName', 'emailAddress', 'avatarUrls', 'name', 'key']);
+const PERSON_TAGS = new Set(['mlflow.user', 'mlflow.source.name', 'mlflow.databricks.notebookPath', 'mlflow.parentRunName']);
+
+/** Returns the function that turns a person id into a stable pseudonym (keyed when a key is given). */
+export function pseudonymiser(key: string | undefined): (personId: string) => string {
+  // Without a key there is no safe pseudonym (an unkeyed hash of a login is reversible by dictionary).
+  return key ? actorHasher(`raw:${key}`) : () => 'redacted';
+}
+
+/** Copies a JSON value, stripping person names/emails and pseudonymising person ids (Jira and MLflow shapes). */
+export function redactPeople<T>(body: T, pseudonymise: (personId: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    const isJiraPerson = typeof o.accountId === 'string';
+    const isPersonTag = typeof o.key === 'string' && PERSON_TAGS.has(o.key) && typeof o.value === 'string';
+    for (const [k, val] of Object.entries(o)) {
+      if (isJiraPerson) {
+        if (PERSON_TEXT_KEYS.has(k) || k === 'self') continue;
+        if (k === 'accountId') {
+          out[k] = pseudonymise(val as string);
+          continue;
+        }
+      }
+      if (isPersonTag && k === 'value') {
+        out[k] = pseudonymise(val as string);
+        continue;
+      }
+      if (k === 'user_id' && typeof val === 'string') {
+        out[k] = val === '' ? val : pseudonymise(val);
+        continue;
+      }
+      out[k] = walk(val);
+    }
+    return out;
+  };
+  return walk(body) as T;
+}
