@@ -1,4 +1,4 @@
-import type { GOVERNANCE_TAGS} from '../org/conventions.js';
+import type { GOVERNANCE_TAGS } from '../org/conventions.js';
 import { LABELS } from '../org/conventions.js';
 import { EvidenceCollector, inWindow, isProductionVersion, missing, round, sourceProblem, tagsOf } from './helpers.js';
 import { QUARTER_DAYS, jiraIssueRate, jiraResolutionDaysP50 } from './jira-common.js';

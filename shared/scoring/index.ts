@@ -1,0 +1,10 @@
+export type * from './types.js';
+export { LEVEL_NAMES } from './types.js';
+export { levelFor, pointsFor, levelFromScore, clampToLevelBand, roundScore } from './levels.js';
+export { scoreSignal, scoreDimension, formatNumber } from './score-dimension.js';
+export { rollupMembers, combineParts } from './rollup.js';
+export type { RollupMember } from './rollup.js';
+export { placeMlops, MLOPS_WINDOW_DAYS } from './mlops.js';
+export { scoreOrganisation, scoreUnit, scorePrinciples, combineOrganisation } from './score-organisation.js';
+export type { ScoreInput, OwnScore } from './score-organisation.js';
+export { deriveSignals, createSignalEnvironment } from '../signals/index.js';
