@@ -74,6 +74,12 @@ export interface RawPage {
   fetchedAt: string;
   status: number;
   body: unknown;
+  /**
+   * For sub-listings, the fields of the parent item the page belongs to, as received on the parent's own page
+   * (e.g. a GitHub pull request's `number` and `user` for its reviews, a deployment's `created_at` and
+   * `environment` for its statuses): vendors omit them from the child objects, and normalise must stay per-page.
+   */
+  parent?: Record<string, unknown>;
 }
 
 /** Incremental position of a binding: opaque to the pipeline, JSON-serialisable, owned by the source. */

@@ -1,0 +1,185 @@
+import { Octokit, RequestError } from 'octokit';
+import {
+  RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError,
+} from '../errors.js';
+
+// The only place the GitHub connector talks HTTP. octokit's `Octokit` already carries plugin-throttling (waits on
+// 403/429 rate limits: `retry-after` for secondary limits, `x-ratelimit-reset` for the primary budget) and
+// plugin-retry (5xx and network errors with (n+1)² s back-off). We tune both: waits are capped by maxWaitSeconds
+// so a collection never sleeps past its deadline, and a wait that would exceed the cap fails the binding with a
+// clear reason instead. Every HTTP exchange — retries and 304s included — goes through a counting fetch.
+
+export interface GithubClientOptions {
+  baseUrl: string;
+  token: string;
+  /** Name of the env var holding the token, for error messages (never the value). */
+  tokenEnv: string;
+  bindingId: string;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  /** Longest rate-limit wait honoured before failing the binding (default 120 s). */
+  maxWaitSeconds?: number;
+  /** Retries of one request after rate limits or server errors (default 3). */
+  retries?: number;
+  /** Base of plugin-retry's (n+1)² back-off for 5xx/network errors, in ms (default 1000). */
+  retryBaseMs?: number;
+}
+
+export interface GithubResponse {
+  status: 200 | 304;
+  data: unknown;
+  etag: string | null;
+  /** Absolute URL of the next page from the Link header, or null on the last page. */
+  next: string | null;
+  /** Path with query (no host), for RawPage.path. */
+  path: string;
+  fetchedAt: string;
+}
+
+/** Removes host and query string: error messages and logs may show a path, never a query (it can hold secrets). */
+export function pathOnly(url: string): string {
+  try {
+    return new URL(url, 'http://x.invalid').pathname;
+  } catch {
+    return url.split('?')[0] ?? '';
+  }
+}
+
+function pathWithQuery(url: string): string {
+  const u = new URL(url, 'http://x.invalid');
+  return `${u.pathname}${u.search}`;
+}
+
+/** Parses `Link: <url>; rel="next", …` into a map of rel → url. */
+export function parseLinkHeader(header: string | undefined | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);
+    if (m) for (const rel of (m[2] as string).split(/\s+/)) out[rel] = m[1] as string;
+  }
+  return out;
+}
+
+/** A small GitHub REST client over octokit with request counting, capped rate-limit waits and typed errors. */
+export class GithubClient {
+  /** HTTP requests made, including retries and 304s. */
+  requests = 0;
+  private readonly octokit: Octokit;
+  private readonly o: GithubClientOptions;
+  /** Set when a rate-limit wait was refused because it exceeded maxWaitSeconds. */
+  private refusedWait: { seconds: number; kind: 'primary' | 'secondary' } | null = null;
+
+  constructor(o: GithubClientOptions) {
+    this.o = o;
+    const baseFetch = o.fetch ?? fetch;
+    const counting: typeof fetch = (input, init) => {
+      this.requests += 1;
+      return baseFetch(input, init);
+    };
+    const maxWait = o.maxWaitSeconds ?? 120;
+    const retries = o.retries ?? 3;
+    const decide = (kind: 'primary' | 'secondary') => (retryAfter: number, _opts: unknown, _o: unknown, retryCount: number): boolean => {
+      if (retryAfter > maxWait) {
+        this.refusedWait = { seconds: retryAfter, kind };
+        return false;
+      }
+      return retryCount < retries;
+    };
+    this.octokit = new Octokit({
+      auth: o.token,
+      baseUrl: o.baseUrl.replace(/\/+$/, ''),
+      request: { fetch: counting, ...(o.signal ? { signal: o.signal } : {}) },
+      throttle: { onRateLimit: decide('primary'), onSecondaryRateLimit: decide('secondary') },
+      // 429 is the throttling plugin's to handle (it knows the reset time); retrying it again here would
+      // double the wait and escape the cap.
+      retry: { doNotRetry: [304, 400, 401, 403, 404, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  }
+
+  /** GETs a path (or an absolute next-page URL); a matching `etag` gives `{status: 304}` instead of an error. */
+  async get(pathOrUrl: string, etag?: string | null): Promise<GithubResponse> {
+    const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.o.baseUrl.replace(/\/+$/, '')}${pathOrUrl}`;
+    try {
+      const res = await this.octokit.request({
+        method: 'GET', url, headers: etag ? { 'if-none-match': etag } : {},
+      });
+      const headers = res.headers as Record<string, string | undefined>;
+      return {
+        status: 200, data: res.data, etag: headers.etag ?? null, next: parseLinkHeader(headers.link).next ?? null,
+        path: pathWithQuery(url), fetchedAt: isoDate(headers.date),
+      };
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 304) {
+        const headers = (err.response?.headers ?? {}) as Record<string, string | undefined>;
+        return { status: 304, data: null, etag: headers.etag ?? etag ?? null, next: null, path: pathWithQuery(url), fetchedAt: isoDate(headers.date) };
+      }
+      throw this.toSourceError(err, url);
+    }
+  }
+
+  /** Follows Link rel="next" from `path`, yielding each page as received; a next link already seen fails. */
+  async *pages(path: string, stream: string): AsyncGenerator<GithubResponse> {
+    const seen = new Set<string>();
+    let next: string | null = path;
+    while (next !== null) {
+      const key = new URL(next, this.o.baseUrl).toString();
+      if (seen.has(key)) {
+        throw new RepeatingCursorError({
+          source: 'github', bindingId: this.o.bindingId, path: pathOnly(next),
+          reason: `GitHub pagination of ${stream} handed back a next link already followed (page loop stopped)`,
+        });
+      }
+      seen.add(key);
+      const page = await this.get(next);
+      yield page;
+      next = page.next;
+    }
+  }
+
+  private toSourceError(err: unknown, url: string): SourceError {
+    const base = { source: 'github', bindingId: this.o.bindingId, path: pathOnly(url), cause: err };
+    if (err instanceof SourceError) return err;
+    if (!(err instanceof RequestError)) {
+      const name = err instanceof Error ? err.name : 'Error';
+      return new SourceNetworkError({ ...base, reason: `GitHub request failed before a response (${name})` });
+    }
+    const status = err.status;
+    const headers = (err.response?.headers ?? {}) as Record<string, string | undefined>;
+    const vendorMessage = typeof (err.response?.data as { message?: unknown } | undefined)?.message === 'string'
+      ? ((err.response?.data as { message: string }).message).slice(0, 200)
+      : '';
+    if (!err.response) {
+      return new SourceNetworkError({ ...base, reason: `GitHub unreachable after retries: ${plainNetworkMessage(err.message)}` });
+    }
+    if (status === 401) {
+      return new SourceAuthError({ ...base, status, reason: `GitHub rejected the token from environment variable ${this.o.tokenEnv} (401 ${vendorMessage || 'Bad credentials'})` });
+    }
+    const rateLimited = (status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /secondary rate/i.test(vendorMessage) || headers['retry-after'] !== undefined);
+    if (rateLimited) {
+      const refused = this.refusedWait;
+      this.refusedWait = null;
+      const reason = refused
+        ? `GitHub ${refused.kind} rate limit: the required wait of ${refused.seconds}s exceeds the maximum of ${this.o.maxWaitSeconds ?? 120}s`
+        : `GitHub rate limit still exceeded after ${this.o.retries ?? 3} retries (HTTP ${status})`;
+      return new SourceHttpError({ ...base, status, reason });
+    }
+    if (status === 403) {
+      return new SourceAuthError({ ...base, status, reason: `GitHub refused access with the token from ${this.o.tokenEnv} (403 ${vendorMessage || 'Forbidden'})` });
+    }
+    if (status === 404) {
+      return new SourceHttpError({ ...base, status, reason: 'GitHub says not found: the repo or team does not exist, or the token cannot see it' });
+    }
+    return new SourceHttpError({ ...base, status, reason: `GitHub answered HTTP ${status}${vendorMessage ? ` (${vendorMessage})` : ''}` });
+  }
+}
+
+/** Error text from undici may quote the URL; keep only its path part. */
+function plainNetworkMessage(message: string): string {
+  return message.replace(/https?:\/\/[^\s)]+/g, (u) => pathOnly(u)).slice(0, 200);
+}
+
+function isoDate(httpDate: string | undefined): string {
+  const t = httpDate ? Date.parse(httpDate) : NaN;
+  return new Date(Number.isNaN(t) ? Date.now() : t).toISOString();
+}

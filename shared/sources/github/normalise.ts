@@ -1,0 +1,110 @@
+import type { Activity, AttrValue, NormaliseContext, RawPage } from '../contract.js';
+import { NormaliseError } from '../errors.js';
+import { checkPageBody, parseStream } from './shapes.js';
+
+// Pure: one raw GitHub page in, team-level activities out. People appear only as ctx.hashActor(login); titles,
+// bodies, names, emails and messages are never copied. Evidence links are GitHub's html_url.
+
+type Json = Record<string, unknown>;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function login(u: unknown): string | null {
+  return u && typeof u === 'object' ? str((u as Json).login) : null;
+}
+
+/** GitHub times are second precision; activities carry full ISO with milliseconds, in UTC. */
+function isoMs(v: unknown): string {
+  return new Date(String(v)).toISOString();
+}
+
+function isoMsOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? isoMs(v) : null;
+}
+
+/** True for page 1 of a listing (no `page` parameter, or page=1). */
+function isFirstPage(path: string): boolean {
+  const page = new URL(path, 'http://x.invalid').searchParams.get('page');
+  return page === null || page === '1';
+}
+
+/** Normalises one GitHub raw page into activities; throws NormaliseError on a page it cannot read. */
+export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activity[] {
+  const fail = (reason: string): NormaliseError =>
+    new NormaliseError({ source: 'github', bindingId: ctx.binding.id, path: ctx.rawKey, reason });
+  const stream = parseStream(page.stream);
+  if (!stream) throw fail(`unknown GitHub stream "${page.stream}"`);
+  if (page.status === 304) return [];
+  const problem = checkPageBody(stream.kind, page.body);
+  if (problem) throw fail(problem);
+  const hash = (u: unknown): string | null => {
+    const l = login(u);
+    return l ? ctx.hashActor(l) : null;
+  };
+  const base = (index: number) => ({ source: 'github' as const, unit: ctx.binding.unit, bindingId: ctx.binding.id, rawRef: { key: ctx.rawKey, index } });
+  const make = (index: number, kind: Activity['kind'], id: string, at: string, actor: string | null, url: string, attrs: Record<string, AttrValue>): Activity =>
+    ({ id, ...base(index), kind, at, actor, url, attrs });
+
+  const { kind, target } = stream;
+  switch (kind) {
+    case 'pulls':
+      return (page.body as Json[]).map((pr, i) => make(i, 'pull-request', `github:pr:${target}#${String(pr.number)}`, isoMs(pr.created_at), hash(pr.user), String(pr.html_url), {
+        repo: target, number: pr.number as number, state: String(pr.state), mergedAt: isoMsOrNull(pr.merged_at), closedAt: isoMsOrNull(pr.closed_at),
+        updatedAt: isoMs(pr.updated_at), draft: pr.draft === true,
+      }));
+    case 'reviews': {
+      // target is `owner/repo#number`; the PR author comes from the parent pull request (GitHub omits it here).
+      const m = /^(.+)#(\d+)$/.exec(target);
+      if (!m) throw fail(`reviews stream "${page.stream}" does not name a pull request`);
+      const [, repo, number] = m as unknown as [string, string, string];
+      const prActor = hash(page.parent?.user);
+      return (page.body as Json[])
+        // Pending reviews are drafts nobody else can see yet; they have no submitted_at.
+        .flatMap((rv, i) => (typeof rv.submitted_at === 'string'
+          ? [make(i, 'review', `github:review:${repo}#${number}/${String(rv.id)}`, isoMs(rv.submitted_at), hash(rv.user), String(rv.html_url), {
+              repo, number: Number(number), state: String(rv.state), prActor,
+            })]
+          : []));
+    }
+    case 'commits':
+      return (page.body as Json[]).map((c, i) => {
+        const git = c.commit as Json;
+        const date = (git.committer as Json | null)?.date ?? (git.author as Json | null)?.date;
+        return make(i, 'commit', `github:commit:${target}@${String(c.sha)}`, isoMs(date), hash(c.author), String(c.html_url), { repo: target });
+      });
+    case 'deployment-statuses': {
+      // One deployment's statuses, newest first. Only page 1 holds the latest state, so later pages add nothing.
+      const m = /^(.+)\/(\d+)$/.exec(target);
+      if (!m) throw fail(`deployment-statuses stream "${page.stream}" does not name a deployment`);
+      if (!isFirstPage(page.path)) return [];
+      const [, repo, id] = m as unknown as [string, string, string];
+      const parent = page.parent ?? {};
+      const createdAt = str(parent.created_at);
+      const environment = str(parent.environment);
+      if (!createdAt || !environment) throw fail('deployment statuses page lacks its deployment (parent.created_at, parent.environment)');
+      const statuses = page.body as Json[];
+      const latest = statuses[0];
+      return [make(0, 'deployment', `github:deployment:${repo}/${id}`, isoMs(createdAt), hash(parent.creator), `https://github.com/${repo}/deployments`, {
+        repo, environment, state: latest ? String(latest.state) : null, statusAt: latest ? isoMs(latest.created_at) : null,
+      })];
+    }
+    case 'runs':
+      return ((page.body as Json).workflow_runs as Json[]).map((r, i) => make(i, 'workflow-run', `github:run:${target}/${String(r.id)}`, isoMs(r.created_at), hash(r.actor), String(r.html_url), {
+        repo: target, workflow: str(r.name) ?? '', event: String(r.event), conclusion: str(r.conclusion), updatedAt: isoMs(r.updated_at),
+      }));
+    case 'releases':
+      return (page.body as Json[]).flatMap((r, i) => (typeof r.published_at === 'string'
+        ? [make(i, 'release', `github:release:${target}/${String(r.id)}`, isoMs(r.published_at), hash(r.author), String(r.html_url), {
+            repo: target, tag: String(r.tag_name), prerelease: r.prerelease === true,
+          })]
+        : []));
+    // Deployments are emitted from their statuses page (which knows the state); events and team listings are
+    // collection plumbing (change probes, repo discovery) and carry no activity.
+    case 'deployments':
+    case 'events':
+    case 'team-repos':
+      return [];
+  }
+}
