@@ -6,12 +6,15 @@ import { commands } from './commands/index.js';
 export function buildProgram(): Command {
   const program = new Command('radar')
     .description(
-      'AI Maturity Radar: scores AI pods, domains, capability networks, labs, the steering group and the\n' +
+      'AI Maturity Radar: scores AI pods, domains, capability networks, labs, the steering group and the ' +
         'organisation from Jira, GitHub and MLflow evidence, explains every score and shows the trend.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const make of commands) program.addCommand(make());
+  for (const make of commands) {
+    // Subcommands added with addCommand do not inherit exitOverride: set it on each, so usage errors exit 2.
+    program.addCommand(make().exitOverride());
+  }
   return program;
 }
 
