@@ -31,6 +31,9 @@ Chart.defaults.color = '#4a5568';
 Chart.defaults.borderColor = '#e3e8f0';
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.animation = false;
+// Weekly as-of labels: horizontal and thinned out read better than 26 rotated dates.
+Chart.defaults.scales.category.ticks.maxRotation = 0;
+Chart.defaults.scales.category.ticks.autoSkipPadding = 16;
 
 /** Colour-blind-safe series colours (Okabe–Ito, darkened for contrast on white). */
 export const SERIES = ['#0b6e99', '#c55a11', '#1b7a4b', '#8e3b8f', '#b3261e', '#8a6d00', '#1d3a6e', '#5b6b7f'];
@@ -69,10 +72,16 @@ export function rubricMarkers(changes: readonly RubricChange[]): Plugin {
         ctx.lineTo(px, chartArea.bottom);
         ctx.stroke();
         ctx.setLineDash([]);
-        ctx.fillStyle = '#6b4a00';
         ctx.font = '600 11px system-ui, sans-serif';
-        ctx.textAlign = px > chartArea.right - 90 ? 'right' : 'left';
-        ctx.fillText(`rubric ${change.to}`, px + (ctx.textAlign === 'right' ? -4 : 4), chartArea.top + 12);
+        const label = `rubric ${change.to}`;
+        const w = ctx.measureText(label).width;
+        const left = px > chartArea.right - w - 12 ? px - w - 8 : px + 4;
+        // A backing box keeps the label readable over bars and lines.
+        ctx.fillStyle = 'rgba(255,255,255,0.9)';
+        ctx.fillRect(left - 2, chartArea.top + 2, w + 4, 14);
+        ctx.fillStyle = '#6b4a00';
+        ctx.textAlign = 'left';
+        ctx.fillText(label, left, chartArea.top + 13);
         ctx.restore();
       }
     },

@@ -117,7 +117,8 @@ export function signalRow(s: SignalResult): HTMLElement {
           'div',
           { class: 'evidence' },
           h('span', { class: 'meta' }, `Evidence (${s.evidenceCount}): `),
-          s.evidence.map((e) => h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.label)),
+          // Spaces between links give the line break opportunities narrow screens need.
+          s.evidence.flatMap((e) => [h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.label), ' ']),
           s.evidenceCount > s.evidence.length ? h('span', { class: 'meta' }, `+${s.evidenceCount - s.evidence.length} more`) : null,
         )
       : null,

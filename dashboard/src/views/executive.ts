@@ -20,7 +20,10 @@ export function whatChanged(trend: OrgTrendResponse, movers: MoversResponse, uni
   }
   if (last && base) {
     const high = (p: typeof last) => p.podsByLevel['4'] + p.podsByLevel['5'];
-    out.push(`${high(last)} pod(s) at Managed or above, ${high(last) >= high(base) ? 'up from' : 'down from'} ${high(base)} on ${day(base.asOf)}.`);
+    const now = high(last);
+    const then = high(base);
+    const trendWords = now === then ? `unchanged since ${day(base.asOf)}` : `${now > then ? 'up' : 'down'} from ${then} on ${day(base.asOf)}`;
+    out.push(`${now} of ${Object.values(last.podsByLevel).reduce((a, b) => a + b, 0)} pods at Managed or above, ${trendWords}.`);
   }
   const top = movers.risers[0];
   if (top) out.push(`Biggest riser: ${top.name} (${fmtDelta(top.delta)}, now ${levelLabel(top.levelTo)}).`);
