@@ -10,6 +10,7 @@ echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== dependency rules"; npx depcruise shared functions infra dashboard/src --config .dependency-cruiser.cjs
 echo "== unit"; npx vitest run --project unit
+echo "== cdk synth (offline, cdk-nag)"; bash infra/synth.sh
 echo "== integration"; npx vitest run --project integration
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
   bash test/e2e/ensure-chromium.sh
