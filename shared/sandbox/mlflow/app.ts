@@ -62,7 +62,8 @@ function maxResultsOf(raw: unknown, dflt: number, max: number): number {
 }
 
 /** Slices one page and builds `next_page_token`, repeating the received token when the fault asks for it. */
-function paginate<T>(c: Context<Env>, items: T[], token: string | undefined, size: number): { page: T[]; next?: string } {
+function paginate<T>(c: Context<Env>, items: T[], token: string | undefined, asked: number, cap: number): { page: T[]; next?: string } {
+  const size = Math.min(asked, cap);
   const offset = decodeToken(token);
   const page = items.slice(offset, offset + size);
   if (c.get('repeatCursor') && token) return { page, next: token };
@@ -179,7 +180,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
       [...parseOrderBy(p.order_by, true), { entity: 'attribute', key: 'experiment_id', desc: false }],
       value,
     );
-    const { page, next } = paginate(c, found, p.page_token, maxResultsOf(p.max_results, 1000, 50000));
+    const { page, next } = paginate(c, found, p.page_token, maxResultsOf(p.max_results, 1000, 50000), world.pageCap);
     return c.json({ ...(page.length > 0 ? { experiments: page } : {}), ...(next ? { next_page_token: next } : {}) });
   };
   app.get(`${base}/experiments/search`, (c) =>
@@ -236,7 +237,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
       order,
       runValue,
     );
-    const { page, next } = paginate(c, found, typeof b.page_token === 'string' ? b.page_token : undefined, size);
+    const { page, next } = paginate(c, found, typeof b.page_token === 'string' ? b.page_token : undefined, size, world.pageCap);
     return c.json({ ...(page.length > 0 ? { runs: page } : {}), ...(next ? { next_page_token: next } : {}) });
   });
   app.get(`${base}/runs/search`, (c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', 'The method GET is not allowed for runs/search; use POST.', 405));
@@ -254,7 +255,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
       return m.name;
     };
     const found = sortBy(filterAll([...world.models.values()], clauses, value), [...parseOrderBy(c.req.queries('order_by') ?? [], true), { entity: 'attribute', key: 'name', desc: false }], value);
-    const { page, next } = paginate(c, found, c.req.query('page_token'), maxResultsOf(c.req.query('max_results'), 100, 1000));
+    const { page, next } = paginate(c, found, c.req.query('page_token'), maxResultsOf(c.req.query('max_results'), 100, 1000), world.pageCap);
     const withLatest = page.map((m) => {
       const versions = world.versions.filter((v) => v.name === m.name);
       const latest = new Map<string, MlflowModelVersion>();
@@ -273,7 +274,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
     const clauses = parseFilter(c.req.query('filter'), true);
     const order = [...parseOrderBy(c.req.queries('order_by') ?? [], true), { entity: 'attribute' as const, key: 'name', desc: false }, { entity: 'attribute' as const, key: 'version_number', desc: true }];
     const found = sortBy(filterAll(world.versions, clauses, versionValue), order, versionValue);
-    const { page, next } = paginate(c, found, c.req.query('page_token'), maxResultsOf(c.req.query('max_results'), 10000, 10000));
+    const { page, next } = paginate(c, found, c.req.query('page_token'), maxResultsOf(c.req.query('max_results'), 10000, 10000), world.pageCap);
     return c.json({ ...(page.length > 0 ? { model_versions: page } : {}), ...(next ? { next_page_token: next } : {}) });
   });
 

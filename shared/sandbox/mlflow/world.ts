@@ -93,6 +93,8 @@ export class MlflowWorld {
   readonly versions: MlflowModelVersion[] = [];
   /** Every request with whether it carried valid credentials (tests assert on it). */
   readonly requestLog: { method: string; path: string; authorised: boolean }[] = [];
+  /** Largest page the server returns whatever max_results asks (simulates a server that pages sooner). */
+  pageCap = Number.POSITIVE_INFINITY;
   private runCounter = 0;
 
   /** Creates an experiment; ids are sequential strings like the OSS server's. */

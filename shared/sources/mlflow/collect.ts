@@ -1,0 +1,178 @@
+import { listUnits, type OrgConfig } from '../../org/index.js';
+import type { CollectContext, CollectOutcome, Cursor, RawPage } from '../contract.js';
+import { RepeatingCursorError, SourceAuthError, SourceError } from '../errors.js';
+import {
+  basicAuthorization,
+  bearerAuthorization,
+  HttpClient,
+  pseudonymiser,
+  redactPeople,
+  type HttpClientOptions,
+  type JsonResponse,
+} from '../http/index.js';
+import { getExperimentSchema, modelVersionsPageSchema, registeredModelsPageSchema, runsPageSchema } from './schemas.js';
+
+// MLflow collection for one binding: experiments resolved by name (ids cached in the cursor), runs from one
+// runs/search over all the binding's experiments with a start_time window (max_results 50,000, the API maximum),
+// and per bound model one model-versions/search (max_results 10,000). Runs still RUNNING at the last sync keep
+// the window open from their start, so their final status is read later. The registry has no time filter, so
+// model versions are re-read each run: an unchanged binding costs 1 request plus 1 per bound model.
+
+const RUNS_PAGE = 50_000;
+const VERSIONS_PAGE = 10_000;
+const OVERLAP_MS = 60_000;
+const FULL_EVERY_MS = 7 * 86_400_000;
+
+/** What the MLflow connector remembers between runs. */
+export interface MlflowCursor {
+  v: 1;
+  /** Experiment name → id, resolved on the last full pass. */
+  experiments: Record<string, string>;
+  /** Epoch ms: the next runs/search starts here. */
+  runsFrom: number;
+  lastFullAt: string;
+}
+
+export interface MlflowCollectOptions {
+  http?: Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'random'>;
+}
+
+function readCursor(c: Cursor | null): MlflowCursor | null {
+  if (c === null) return null;
+  if (c.v === 1 && typeof c.runsFrom === 'number' && typeof c.lastFullAt === 'string' && c.experiments !== null && typeof c.experiments === 'object') {
+    return c as unknown as MlflowCursor;
+  }
+  return null;
+}
+
+function authorisation(org: OrgConfig, credentials: Readonly<Record<string, string>>, where: { source: string; bindingId: string; path: string }): string | null {
+  const auth = org.sources.mlflow?.auth;
+  if (!auth || auth.kind === 'none') return null;
+  if (auth.kind === 'bearer') {
+    const token = credentials[auth.tokenEnv];
+    if (!token) throw new SourceAuthError({ ...where, reason: `missing credential: set ${auth.tokenEnv}` });
+    return bearerAuthorization(token);
+  }
+  const user = credentials[auth.usernameEnv];
+  const password = credentials[auth.passwordEnv];
+  if (!user || !password) throw new SourceAuthError({ ...where, reason: `missing credential: set ${auth.usernameEnv} and ${auth.passwordEnv}` });
+  return basicAuthorization(user, password);
+}
+
+/** MLflow filter string literal: single quotes, with embedded quotes escaped. */
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Collects one MLflow binding incrementally from its cursor; calls ctx.onPage for every page before moving on. */
+export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOptions = {}): Promise<CollectOutcome> {
+  const source = ctx.org.sources.mlflow;
+  const binding = listUnits(ctx.org).find((u) => u.ref === ctx.binding.unit)?.sources.mlflow;
+  const where = { source: 'mlflow', bindingId: ctx.binding.id, path: '/' };
+  if (!source || !binding) throw new SourceError('NOT_CONFIGURED', { ...where, reason: 'no MLflow source or binding in the configuration' });
+  const client = new HttpClient({
+    source: 'mlflow',
+    bindingId: ctx.binding.id,
+    baseUrl: source.baseUrl,
+    authorization: authorisation(ctx.org, ctx.credentials, where),
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...opts.http,
+  });
+  const keyEnv = ctx.org.settings.actorHashKeyEnv;
+  const pseudonymise = pseudonymiser(keyEnv === undefined ? undefined : ctx.credentials[keyEnv]);
+  let seq = 0;
+  const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
+    const page: RawPage = {
+      source: 'mlflow',
+      bindingId: ctx.binding.id,
+      stream,
+      path: res.path,
+      seq: seq++,
+      fetchedAt: res.fetchedAt,
+      status: res.status,
+      body: redactPeople(res.body, pseudonymise),
+    };
+    await ctx.onPage(page);
+  };
+
+  const cursor = readCursor(ctx.cursor);
+  const asOfMs = Date.parse(ctx.asOf);
+  const names = binding.experiments ?? [];
+  const models = binding.models ?? [];
+  const fullPass = cursor === null || asOfMs - Date.parse(cursor.lastFullAt) >= FULL_EVERY_MS || names.some((n) => cursor.experiments[n] === undefined);
+  const notes: string[] = [];
+
+  // 1. Experiments by name: on full passes (new names, renamed ids) only; otherwise the cached ids.
+  const experiments: Record<string, string> = fullPass ? {} : { ...cursor.experiments };
+  if (fullPass) {
+    for (const name of names) {
+      const res = await client.getJson(`/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`, getExperimentSchema);
+      await emit('experiment', res);
+      experiments[name] = res.body.experiment.experiment_id;
+    }
+  }
+
+  // 2. Runs in the window, across all the binding's experiments at once.
+  let runsFrom = cursor === null ? Date.parse(ctx.since) : cursor.runsFrom;
+  let nextFrom = Math.max(runsFrom, asOfMs - OVERLAP_MS);
+  let runCount = 0;
+  const ids = names.map((n) => experiments[n]).filter((x): x is string => x !== undefined);
+  if (ids.length > 0) {
+    let token: string | undefined;
+    const tokens = new Set<string>();
+    for (;;) {
+      const body = {
+        experiment_ids: ids,
+        filter: `attributes.start_time >= ${runsFrom} AND attributes.start_time <= ${asOfMs}`,
+        run_view_type: 'ACTIVE_ONLY',
+        max_results: RUNS_PAGE,
+        order_by: ['attributes.start_time ASC'],
+        ...(token === undefined ? {} : { page_token: token }),
+      };
+      const res = await client.postJson('/api/2.0/mlflow/runs/search', body, runsPageSchema);
+      await emit('runs', res);
+      for (const run of res.body.runs ?? []) {
+        runCount++;
+        if (run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED') nextFrom = Math.min(nextFrom, run.info.start_time);
+      }
+      const next = res.body.next_page_token;
+      if (next === undefined || next === '') break;
+      if (tokens.has(next) || next === token) {
+        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
+      }
+      tokens.add(next);
+      token = next;
+    }
+  }
+  runsFrom = nextFrom;
+
+  // 3. Model versions per bound model (the registry has no time filter), registered models on full passes.
+  let versionCount = 0;
+  for (const model of models) {
+    let token: string | undefined;
+    const tokens = new Set<string>();
+    for (;;) {
+      const q = new URLSearchParams({ filter: `name=${quote(model)}`, max_results: String(VERSIONS_PAGE) });
+      if (token !== undefined) q.set('page_token', token);
+      const res = await client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
+      await emit(`model-versions:${model}`, res);
+      versionCount += res.body.model_versions?.length ?? 0;
+      const next = res.body.next_page_token;
+      if (next === undefined || next === '') break;
+      if (tokens.has(next) || next === token) {
+        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
+      }
+      tokens.add(next);
+      token = next;
+    }
+    if (fullPass) {
+      const res = await client.getJson(`/api/2.0/mlflow/registered-models/search?${new URLSearchParams({ filter: `name=${quote(model)}` }).toString()}`, registeredModelsPageSchema);
+      await emit(`registered-models:${model}`, res);
+    }
+  }
+  notes.push(`runs: ${runCount}, model versions: ${versionCount}${fullPass ? ', full pass' : ''}`);
+
+  const next: MlflowCursor = { v: 1, experiments, runsFrom, lastFullAt: fullPass ? ctx.asOf : (cursor as MlflowCursor).lastFullAt };
+  return { cursor: { ...next }, requests: client.requests, notes };
+}
