@@ -40,5 +40,7 @@ export type { S3ObjectStoreOptions } from './s3-objects.js';
 export { CallCounter, countCalls } from './call-metrics.js';
 export { startEmbeddedDynamo, startEmbeddedS3 } from './embedded.js';
 export type { EmbeddedServer } from './embedded.js';
+export { claimDataDir } from './data-dir-lock.js';
+export type { DataDirClaim, DataDirLockInfo } from './data-dir-lock.js';
 export { createStores, openStores } from './open-stores.js';
 export type { CreateStoresOptions, OpenStoresOptions, OpenedStores, RadarStores, StorageClients } from './open-stores.js';

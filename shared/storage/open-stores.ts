@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { resolve } from 'node:path';
 import { ConfigError } from '../kernel/index.js';
 import { CallCounter, countCalls } from './call-metrics.js';
+import { claimDataDir, type DataDirClaim } from './data-dir-lock.js';
 import { DynamoCursorStore, DynamoRunStore, DynamoSnapshotStore } from './dynamo-stores.js';
 import { DynamoTable, createDocumentClient, ensureTable, type BatchRetryOptions } from './dynamo-table.js';
 import { startEmbeddedDynamo, startEmbeddedS3, type EmbeddedServer } from './embedded.js';
@@ -109,8 +110,9 @@ function parseEndpoint(env: NodeJS.ProcessEnv, name: string): string | undefined
 
 /**
  * Opens storage from the RADAR_* environment: given endpoints are used as they are; with none set, dynalite and
- * s3rver start on 127.0.0.1 with data under RADAR_DATA_DIR (default `.radar/`), and table and bucket are
- * created if missing. In Lambda (or mode `aws`) the SDK defaults are used.
+ * s3rver start on 127.0.0.1 with data under RADAR_DATA_DIR (default `.radar/`), or, when another live process
+ * already serves that directory, its servers are used. Table and bucket are created if missing. In Lambda (or
+ * mode `aws`) the SDK defaults are used.
  * @example const { stores, close } = await openStores(process.env); try { … } finally { await close(); }
  */
 export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: OpenStoresOptions = {}): Promise<OpenedStores> {
@@ -151,19 +153,32 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
     if (failed) throw failed.reason;
   };
   let clients: StorageClients | undefined;
+  let claim: DataDirClaim | null = null;
+  const releaseClaim = () => {
+    if (claim?.kind === 'owner') claim.release();
+  };
   try {
     let dynamodb = dynamoEndpoint;
+    let s3 = s3Endpoint;
+    if (dataDir !== null && (dynamodb === undefined || s3 === undefined)) {
+      claim = await claimDataDir(dataDir);
+      if (claim.kind === 'attach') {
+        // Another live radar process serves this data directory: use its servers rather than fight over LevelDB.
+        dynamodb ??= claim.endpoints.dynamodb;
+        s3 ??= claim.endpoints.s3;
+      }
+    }
     if (dynamodb === undefined) {
       const server = await startEmbeddedDynamo(dataDir === null ? undefined : resolve(dataDir, 'dynamodb'));
       started.push(server);
       dynamodb = server.endpoint;
     }
-    let s3 = s3Endpoint;
     if (s3 === undefined) {
       const server = await startEmbeddedS3(dataDir === null ? undefined : resolve(dataDir, 's3'));
       started.push(server);
       s3 = server.endpoint;
     }
+    if (claim?.kind === 'owner') claim.publish({ dynamodb, s3 });
     clients = {
       dynamodb: new DynamoDBClient({ region, endpoint: dynamodb, ...(isLoopback(dynamodb) ? { credentials: LOCAL_DYNAMODB_CREDENTIALS } : {}) }),
       s3: new S3Client({
@@ -188,7 +203,11 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
       close: async () => {
         opened.dynamodb.destroy();
         opened.s3.destroy();
-        await stopStarted();
+        try {
+          await stopStarted();
+        } finally {
+          releaseClaim();
+        }
       },
       endpoints: { dynamodb, s3 },
       table,
@@ -198,7 +217,9 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
   } catch (err) {
     clients?.dynamodb.destroy();
     clients?.s3.destroy();
+    // The original error is the one worth reporting; a failing cleanup must not replace it.
     await stopStarted().catch(() => undefined);
+    releaseClaim();
     throw err;
   }
 }

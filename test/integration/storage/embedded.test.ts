@@ -1,6 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../shared/kernel/index.js';
 import { openStores, rawPageKey } from '../../../shared/storage/index.js';
@@ -81,5 +85,46 @@ describe('embedded storage mode', () => {
     const err = await openStores({ RADAR_DYNAMODB_ENDPOINT: 'localhost:8000' }, { mode: 'local', inMemory: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems[0]?.path).toBe('RADAR_DYNAMODB_ENDPOINT');
+  });
+});
+
+describe('embedded storage data directory ownership', () => {
+  async function holdDataDir(dataDir: string): Promise<{ endpoints: { dynamodb: string; s3: string }; stop(): Promise<void> }> {
+    const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', fileURLToPath(new URL('./hold-data-dir.ts', import.meta.url))], {
+      env: { ...process.env, RADAR_DATA_DIR: dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    return {
+      endpoints: JSON.parse(line) as { dynamodb: string; s3: string },
+      stop: async () => {
+        child.stdin.end();
+        await exited;
+      },
+    };
+  }
+
+  it('attaches to the servers of another live process that owns the data directory instead of opening it twice', async () => {
+    const dataDir = tempDataDir();
+    const holder = await holdDataDir(dataDir);
+    cleanups.push(() => holder.stop());
+    const opened = await openStores({ RADAR_DATA_DIR: dataDir }, { mode: 'local' });
+    cleanups.push(() => opened.close());
+    expect(opened.endpoints).toEqual(holder.endpoints);
+    expect(await opened.stores.cursors.loadCursor('pod:child/github')).toEqual({ cursor: { from: 'child' }, asOf: '2026-03-03' });
+  });
+
+  it('takes over a data directory whose lock was left by a process that no longer runs', async () => {
+    const dataDir = tempDataDir();
+    const holder = await holdDataDir(dataDir);
+    await holder.stop();
+    // A crash leaves the lock behind; simulate it with the (now dead) holder's lock contents.
+    writeFileSync(join(dataDir, 'radar.lock'), JSON.stringify({ pid: 2 ** 22 + 7, ...holder.endpoints }));
+    const opened = await openStores({ RADAR_DATA_DIR: dataDir }, { mode: 'local' });
+    cleanups.push(() => opened.close());
+    expect(opened.endpoints).not.toEqual(holder.endpoints);
+    expect(await opened.stores.cursors.loadCursor('pod:child/github')).toEqual({ cursor: { from: 'child' }, asOf: '2026-03-03' });
+    expect(JSON.parse(readFileSync(join(dataDir, 'radar.lock'), 'utf8'))).toEqual({ pid: process.pid, ...opened.endpoints });
   });
 });
