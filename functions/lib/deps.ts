@@ -58,12 +58,13 @@ export async function buildLambdaDeps(logger: LoggerPort, opts: LambdaDepsOption
   requireEnv(env, 'RADAR_TABLE');
   const configKey = requireEnv(env, 'RADAR_CONFIG_KEY');
   const opened = await openStores(env);
-  // The config lives next to the data; the same S3 client settings (endpoint for local tests) apply.
+  // The config lives next to the data. With a local endpoint (tests) the client uses s3rver's built-in dummy key
+  // pair, as storage's own local clients do; in AWS the default credential chain.
   const s3 = new S3Client({
     region: env.AWS_REGION ?? 'us-east-1',
     ...(opened.endpoints.s3
       ? {
-          endpoint: opened.endpoints.s3, forcePathStyle: true, credentials: { accessKeyId: 'radar-local', secretAccessKey: 'radar-local' },
+          endpoint: opened.endpoints.s3, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
           requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const,
         }
       : {}),
