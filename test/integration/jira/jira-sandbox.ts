@@ -76,7 +76,7 @@ export async function sync(
   const pages: RawPage[] = o.sink?.pages ?? [];
   const activities: Activity[] = o.sink?.activities ?? [];
   const hashActor = actorHasher('test-key');
-  const baseUrl = org.sources[binding.source]?.baseUrl ?? '';
+  const baseUrl = org.sources[binding.source === 'copilot' ? 'github' : binding.source]?.baseUrl ?? '';
   const ctx: CollectContext = {
     binding,
     org,
