@@ -37,6 +37,8 @@ export class RadarStack extends Stack {
     this.secrets = new SourceSecrets(this, 'SourceSecrets');
     this.site = new DashboardSite(this, 'Dashboard', { distDir: props.dashboardDist, logBucket: this.data.logBucket });
     const dashboardUrl = `https://${this.site.distribution.distributionDomainName}`;
+    this.httpApi = new RadarHttpApi(this, 'Http');
+    this.site.routeApi(this.httpApi.domainName);
     this.identity = new RadarIdentity(this, 'Identity', {
       groups: settings.cognitoGroups,
       domainPrefix: settings.cognitoDomainPrefix,
@@ -83,13 +85,10 @@ export class RadarStack extends Stack {
       maxConcurrency: settings.maxConcurrency,
       toleratedFailurePercentage: settings.toleratedFailurePercentage,
     });
-    this.httpApi = new RadarHttpApi(this, 'Http', {
-      handler: this.handlers.api.fn,
-      identity: this.identity,
-      dashboardOrigin: dashboardUrl,
-    });
+    this.httpApi.connect(this.handlers.api.fn, this.identity);
     this.site.deploy({
-      apiUrl: this.httpApi.url,
+      // Same origin: the distribution routes /api/* to the HTTP API.
+      apiBase: '/api',
       region: this.region,
       userPoolId: this.identity.userPool.userPoolId,
       userPoolClientId: this.identity.client.userPoolClientId,

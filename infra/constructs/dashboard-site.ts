@@ -62,6 +62,20 @@ export class DashboardSite extends Construct {
     }
   }
 
+  /**
+   * Serves `/api/*` from the HTTP API through the same distribution, so the dashboard calls its API on its own
+   * origin. Nothing is cached, and every viewer header but Host (so Authorization too) reaches the API.
+   */
+  routeApi(apiDomainName: string): void {
+    this.distribution.addBehavior('/api/*', new origins.HttpOrigin(apiDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY }), {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+    });
+  }
+
   /** Deploys the built files (when present) and a config.json the dashboard reads to find the API and sign-in. */
   deploy(config: Record<string, string>): s3deploy.BucketDeployment {
     const sources = [s3deploy.Source.jsonData('config.json', config)];

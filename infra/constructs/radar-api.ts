@@ -81,34 +81,18 @@ export class RadarIdentity extends Construct {
   }
 }
 
-export interface RadarHttpApiProps {
-  handler: lambda.IFunction;
-  identity: RadarIdentity;
-  /** Browser origin allowed by CORS (the CloudFront dashboard). */
-  dashboardOrigin: string;
-}
-
-/** HTTP API (API Gateway v2): every route goes through the Cognito JWT authoriser to the api function. */
+/**
+ * HTTP API (API Gateway v2): every route goes through the Cognito JWT authoriser to the api function. The
+ * dashboard reaches it through CloudFront under the same origin (`/api/*`), so no CORS is configured.
+ */
 export class RadarHttpApi extends Construct {
   readonly api: apigw.HttpApi;
 
-  constructor(scope: Construct, id: string, props: RadarHttpApiProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', props.identity.userPool, {
-      userPoolClients: [props.identity.client],
-      identitySource: ['$request.header.Authorization'],
-    });
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'AI Maturity Radar API',
       createDefaultStage: false,
-      defaultAuthorizer: authorizer,
-      corsPreflight: {
-        allowOrigins: [props.dashboardOrigin],
-        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.HEAD],
-        allowHeaders: ['Authorization', 'If-None-Match'],
-        exposeHeaders: ['ETag'],
-        maxAge: Duration.hours(1),
-      },
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -122,17 +106,32 @@ export class RadarHttpApi extends Construct {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
-    const integration = new HttpLambdaIntegration('ApiFunction', props.handler);
+  }
+
+  /**
+   * Routes `/api/*` to the api function behind the JWT authoriser. Separate from the constructor because the
+   * user pool client's callback URL needs the CloudFront domain, and CloudFront needs this API's domain.
+   */
+  connect(handler: lambda.IFunction, identity: RadarIdentity): void {
+    const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', identity.userPool, {
+      userPoolClients: [identity.client],
+      identitySource: ['$request.header.Authorization'],
+    });
     this.api.addRoutes({
       path: '/api/{proxy+}',
       methods: [apigw.HttpMethod.GET, apigw.HttpMethod.HEAD],
-      integration,
+      integration: new HttpLambdaIntegration('ApiFunction', handler),
       authorizer,
     });
   }
 
+  /** The API's host name (CloudFront origin). */
+  get domainName(): string {
+    return `${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+  }
+
   /** The base URL of the API (the `$default` stage). */
   get url(): string {
-    return `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    return `https://${this.domainName}`;
   }
 }

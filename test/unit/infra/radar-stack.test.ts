@@ -347,7 +347,7 @@ describe('dashboard hosting and alarms', () => {
   it('serves the dashboard bucket only through CloudFront with origin access control', () => {
     base.template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: Match.anyValue() })],
+        Origins: Match.arrayWith([Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: Match.anyValue() })]),
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
@@ -359,6 +359,20 @@ describe('dashboard hosting and alarms', () => {
         ]),
       },
     });
+  });
+
+  it('routes /api/* through the distribution to the HTTP API uncached, forwarding the Authorization header', () => {
+    const apiId = base.stack.getLogicalId(base.stack.httpApi.api.node.defaultChild as never);
+    const [, dist] = resourcesOf(base.json, 'AWS::CloudFront::Distribution')[0] as [string, Json];
+    const config = (dist.Properties as { DistributionConfig: { CacheBehaviors: Json[]; Origins: Json[] } }).DistributionConfig;
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/api/*');
+    // AWS managed policies: CachingDisabled and AllViewerExceptHostHeader (the latter forwards Authorization
+    // only because caching is disabled).
+    expect(api?.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+    expect(api?.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    expect(api?.ViewerProtocolPolicy).toBe('https-only');
+    const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
+    expect(refsIn(origin?.DomainName)).toContain(apiId);
   });
 
   it('alarms on failed runs and collect errors through an encrypted topic', () => {
