@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { mountCopilotDownloads, mountCopilotReports } from '../copilot/app.js';
+import type { CopilotWorld } from '../copilot/world.js';
 import { faultMiddleware } from '../faults.js';
 import type { FaultRegistry, FaultVariables } from '../faults.js';
 import type { GithubWorld, RepoRec } from './world.js';
@@ -73,7 +75,7 @@ function endOf(v: string): number {
 }
 
 /** Builds the GitHub simulator app over a world. */
-export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry; token: string }): Hono<Env> {
+export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry; token: string; copilot?: CopilotWorld }): Hono<Env> {
   const app = new Hono<Env>();
 
   const refreshBudget = (): void => {
@@ -113,6 +115,9 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     },
     error: (_c, status) => jsonResponse(status, errorBody(status, STATUS_MESSAGES[status] ?? 'Error')),
   }));
+
+  // Copilot report files sit behind signed links (no Authorization), so they come before the bearer check.
+  if (opts.copilot) mountCopilotDownloads(app, opts.copilot);
 
   // Bearer (or the older `token`) auth; GitHub answers 401 "Bad credentials" for a wrong or missing token.
   app.use('*', async (c, next) => {
@@ -162,6 +167,8 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
   };
 
   const repoOf = (c: Context): RepoRec | undefined => world.repos.get(`${c.req.param('owner')}/${c.req.param('repo')}`);
+
+  if (opts.copilot) mountCopilotReports(app, opts.copilot, world);
 
   app.get('/rate_limit', () => {
     const b = world.rateBudget;

@@ -104,7 +104,7 @@ export function generateGithubWorld(org: OrgConfig, anchor: Date, weeks: number 
       const m = maturityAt(plan.unitRef, week, weeks);
       if (m <= 0) continue;
       const weekStart = start + week * 7 * DAY;
-      const prMean = plan.shared ? 1 + 2 * m : 2 + 4 * m;
+      const prMean = plan.shared ? 0.5 + 1.5 * m : 2 + 3.5 * m;
       const prCount = Math.min(15, Math.max(plan.shared ? 0 : 2, countWithMean(rand, prMean)));
       // GitHub numbers pull requests in the order they are opened.
       const openTimes = Array.from({ length: prCount }, () => weekStart + rand() * 7 * DAY).sort((a, b) => a - b);
@@ -161,7 +161,7 @@ export function generateGithubWorld(org: OrgConfig, anchor: Date, weeks: number 
         }
       }
       // Production deployments: frequency and change failure rate follow maturity; failures get restored.
-      const deployMean = plan.shared ? 0.2 + m : 0.3 + 2.7 * m;
+      const deployMean = plan.shared ? 0.1 + 0.6 * m : 0.3 + 2.2 * m;
       const deploys = countWithMean(rand, deployMean);
       const env = PRODUCTION_ENVIRONMENTS[0];
       for (let i = 0; i < deploys; i++) {

@@ -166,7 +166,9 @@ export class GithubWorld {
 
   constructor(org: string, now: Date = new Date()) {
     this.org = org;
-    this.rateBudget = { limit: 5000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
+    // 15,000/h is an installation token on a GitHub Enterprise Cloud org (API-FACTS §2); a full demo sync
+    // needs about 7,000 requests (one per PR for reviews, one per deployment for statuses), above a PAT's 5,000.
+    this.rateBudget = { limit: 15_000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
   }
 
   /** Allocates a unique numeric id (deterministic for a given generation order). */

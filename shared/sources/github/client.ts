@@ -89,7 +89,10 @@ export class GithubClient {
       auth: o.token,
       baseUrl: o.baseUrl.replace(/\/+$/, ''),
       request: { fetch: counting, ...(o.signal ? { signal: o.signal } : {}) },
-      throttle: { onRateLimit: decide('primary'), onSecondaryRateLimit: decide('secondary') },
+      // The throttler's limiter is process-wide and keyed by id (10 requests in flight per key). One key per binding
+      // lets bindings collected side by side proceed in parallel; the pipeline runs at most settings.maxConcurrency
+      // bindings, keeping the total well under GitHub's 100 concurrent requests (secondary limit).
+      throttle: { id: `radar:${o.bindingId}`, onRateLimit: decide('primary'), onSecondaryRateLimit: decide('secondary') },
       // 429 is the throttling plugin's to handle (it knows the reset time); retrying it again here would
       // double the wait and escape the cap.
       retry: { doNotRetry: [304, 400, 401, 403, 404, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
