@@ -104,8 +104,10 @@ export class S3ObjectStore implements ObjectStore {
           new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: this.opts.listPageSize ?? 1000 }),
         );
       } catch (cause) {
-        const legacyHint = token !== undefined && httpStatus(cause) === 500
-          ? ' (s3rver needs NODE_OPTIONS=--openssl-legacy-provider in the process hosting it to page listings)'
+        // s3rver encrypts its continuation token with DES, which Node 17+ only offers with the legacy provider;
+        // without it every listing that would need a token answers 500.
+        const legacyHint = httpStatus(cause) === 500
+          ? ' (if the server is s3rver, its process needs NODE_OPTIONS=--openssl-legacy-provider to page listings)'
           : '';
         throw new StorageError({ code: 'LIST_FAILED', reason: `could not list keys${legacyHint}`, path: `s3://${this.bucket}/${prefix}`, cause });
       }
