@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OrgTrendResponse, UnitResponse, UnitsResponse } from '../../shared/api/contract.js';
+import { serveDashboard } from '../../shared/api/index.js';
+import type { DashboardServer } from '../../shared/api/index.js';
+import { startLocalStores } from '../helpers/local-servers.js';
+import type { LocalStores } from '../helpers/local-servers.js';
+import { seedScoredDemo } from '../helpers/seed-scored.js';
+import { launchChromium } from './browser.js';
+
+// The dashboard over REAL scored data: sandboxes → connectors → pipeline backfill → scoring engine → dynalite,
+// then served and driven in Chromium. The fixture-based suite (dashboard.test.ts) pins exact edge cases; this one
+// proves the views draw whatever the real engine produces.
+
+const OUT = 'test-output';
+const ANCHOR = new Date('2026-11-23T00:00:00.000Z');
+const WEEKS = 8;
+let local: LocalStores;
+let server: DashboardServer;
+let chromium: { browser: Browser; close(): Promise<void> };
+let page: Page;
+let errors: string[] = [];
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(new URL(`api/${path}`, server.url));
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function open(hash: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  page = await chromium.browser.newPage({ viewport });
+  errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`${server.url}${hash}`);
+  await page.waitForSelector('main[aria-busy="false"]');
+  return page;
+}
+
+async function firstDataset(p: Page, id: string): Promise<(number | null)[]> {
+  return p.evaluate((canvasId) => {
+    const chart = window.Chart.getChart(document.getElementById(canvasId) as HTMLCanvasElement);
+    return (chart?.data.datasets[0]?.data ?? []) as (number | null)[];
+  }, id);
+}
+
+beforeAll(async () => {
+  await mkdir(OUT, { recursive: true });
+  local = await startLocalStores();
+  const scored = await seedScoredDemo(local.stores, { anchor: ANCHOR, weeks: WEEKS });
+  expect(scored).toHaveLength(WEEKS);
+  server = await serveDashboard({ snapshots: local.stores.snapshots, runs: local.stores.runs, port: 0 });
+  chromium = await launchChromium();
+  // Collecting the whole demo org from the sandboxes and scoring it takes minutes on a small machine.
+}, 420_000);
+
+afterEach(async () => {
+  await page?.close();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+  await local?.close();
+});
+
+describe('dashboard over scored demo data', () => {
+  it('draws the executive view from the engine’s organisation trend', async () => {
+    const trend = await api<OrgTrendResponse>('org/trend');
+    expect(trend.points).toHaveLength(WEEKS);
+    const p = await open('#/');
+    expect(await firstDataset(p, 'chart-org-score')).toEqual(trend.points.map((x) => x.score));
+    expect(((await p.getByTestId('org-score').textContent()) ?? '').trim()).toBe(trend.points.at(-1)?.score?.toFixed(1) ?? '—');
+    await p.screenshot({ path: `${OUT}/executive-scored.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws every pod scorecard with its signals, showing missing ones as missing', async () => {
+    const { units } = await api<UnitsResponse>('units?kind=pod');
+    expect(units).toHaveLength(13);
+    const pod = units.find((u) => u.missingSignals > 0) ?? units[0];
+    const { scorecard } = await api<UnitResponse>(`units/${pod?.unit}`);
+    const p = await open(`#/unit/${scorecard.unit}`);
+    expect(((await p.getByTestId('unit-name').textContent()) ?? '').trim()).toBe(scorecard.name);
+    for (const s of scorecard.dimensions.flatMap((d) => d.signals)) {
+      const shown = ((await p.getByTestId(`signal-value-${s.signalId}`).first().textContent()) ?? '').trim();
+      if (s.status === 'missing') expect(shown).toBe('Missing');
+      else {
+        // The page rounds to one decimal (two below 1); compare the number it shows, not the raw float.
+        const number = Number(/-?[\d.]+/.exec(shown)?.[0]);
+        expect(number).toBeCloseTo(s.value as number, 1);
+        expect(shown).toContain(s.unit);
+      }
+    }
+    await p.screenshot({ path: `${OUT}/pod-scorecard-scored.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws a domain view with the engine’s rollup', async () => {
+    const { units } = await api<UnitsResponse>('units?kind=domain');
+    const domain = units[0]?.unit as string;
+    const { scorecard } = await api<UnitResponse>(`units/${domain}`);
+    const p = await open(`#/unit/${domain}`);
+    if (scorecard.rollup) expect(await firstDataset(p, 'chart-members')).toEqual(scorecard.rollup.members.map((m) => m.score));
+    await p.screenshot({ path: `${OUT}/domain-scored.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the backfill run in run health', async () => {
+    const p = await open('#/runs');
+    expect(((await p.getByTestId('latest-run').textContent()) ?? '').trim()).toBe('2026-11-23');
+    await p.screenshot({ path: `${OUT}/runs-scored.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
