@@ -131,13 +131,23 @@ const mlflowAuthSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bearer'), tokenEnv: envVarNameSchema }),
 ]);
 
+/**
+ * GitHub Copilot usage reports of the organisation (one org-level binding, `org/copilot`, mapped to pods through
+ * their `sources.github.team`). Only team-level aggregates are kept; a pod whose team has fewer active Copilot
+ * users than `minGroupSize` on a day keeps no figures for that day.
+ */
+export const copilotSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  minGroupSize: z.number().int().min(2).max(1000).default(5),
+});
+
 const baseUrl = z.url({ protocol: /^https?$/ }).refine((u) => !/\/\/[^/]*@/.test(u), {
   message: 'must not contain credentials; name environment variables in `auth` instead',
 });
 
 export const sourcesSchema = z.strictObject({
   jira: z.strictObject({ baseUrl, auth: jiraAuthSchema }).optional(),
-  github: z.strictObject({ baseUrl, org: z.string().min(1), auth: githubAuthSchema }).optional(),
+  github: z.strictObject({ baseUrl, org: z.string().min(1), auth: githubAuthSchema, copilot: copilotSettingsSchema.optional() }).optional(),
   mlflow: z.strictObject({ baseUrl, auth: mlflowAuthSchema }).optional(),
 });
 
@@ -178,3 +188,4 @@ export type JiraBinding = z.infer<typeof jiraBindingSchema>;
 export type GithubBinding = z.infer<typeof githubBindingSchema>;
 export type MlflowBinding = z.infer<typeof mlflowBindingSchema>;
 export type RoleMix = z.infer<typeof roleMixSchema>;
+export type CopilotSettings = z.infer<typeof copilotSettingsSchema>;

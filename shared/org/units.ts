@@ -24,8 +24,11 @@ export interface Binding {
   /** e.g. `pod:recsys/github` */
   id: string;
   unit: UnitRef;
-  source: Exclude<SourceId, 'copilot'>;
+  source: SourceId;
 }
+
+/** Id of the organisation-level Copilot usage binding (one per org; its reports are mapped to pods by team). */
+export const COPILOT_BINDING_ID = 'org/copilot';
 
 /** Builds a unit ref from kind and id (`steering` and `org` have no id part). */
 export function unitRef(kind: UnitKind, id?: string): UnitRef {
@@ -78,5 +81,7 @@ export function listBindings(org: OrgConfig): Binding[] {
       if (u.sources[source] !== undefined) out.push({ id: `${u.ref}/${source}`, unit: u.ref, source });
     }
   }
+  // Copilot usage reports exist per organisation only, so they are one org-level binding, last in the order.
+  if (org.sources.github?.copilot?.enabled === true) out.push({ id: COPILOT_BINDING_ID, unit: 'org', source: 'copilot' });
   return out;
 }

@@ -54,8 +54,10 @@ export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts
     const binding = findBinding(deps.org, task);
     const plugin = deps.sources[binding.source];
     if (!plugin) throw new UnknownBindingError(binding.id, `no connector is installed for ${binding.source}`);
-    const sourceConfig = deps.org.sources[binding.source];
-    if (!sourceConfig) throw new UnknownBindingError(binding.id, `sources.${binding.source} is not configured`);
+    // Copilot usage reports come from the GitHub API (same base URL and token), so they read GitHub's settings.
+    const configKey = binding.source === 'copilot' ? 'github' : binding.source;
+    const sourceConfig = deps.org.sources[configKey];
+    if (!sourceConfig) throw new UnknownBindingError(binding.id, `sources.${configKey} is not configured`);
 
     const credentials: Record<string, string> = {};
     for (const name of plugin.credentialEnvNames(deps.org)) credentials[name] = await deps.credentials.resolve(name);

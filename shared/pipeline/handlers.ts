@@ -25,7 +25,7 @@ const planEventSchema = z.looseObject({
 const taskSchema = z.strictObject({
   bindingId: z.string().min(3).max(300),
   unit: z.string().min(3).max(200),
-  source: z.enum(['jira', 'github', 'mlflow']),
+  source: z.enum(['jira', 'github', 'mlflow', 'copilot']),
 });
 
 const collectEventSchema = z.union([

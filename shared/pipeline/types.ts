@@ -9,7 +9,7 @@ import type { CredentialResolver } from './credentials.js';
 export interface CollectTask {
   bindingId: string;
   unit: UnitRef;
-  source: Exclude<SourceId, 'copilot'>;
+  source: SourceId;
 }
 
 /** What plan returns (and the state machine maps over `tasks`). */

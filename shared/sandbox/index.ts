@@ -10,6 +10,7 @@ import { DEMO_SEED, demoAnchor } from './demo/profile.js';
 import { FaultRegistry } from './faults.js';
 import { buildGithubSandbox } from './github/index.js';
 import type { GithubWorld, SandboxOptions } from './github/index.js';
+import type { CopilotWorld } from './copilot/index.js';
 
 // The three API simulators side by side, on 127.0.0.1: the demo mode's data source and the peer of every
 // connector and pipeline test. Ports follow demo-org.yaml (jira 4101, github 4102, mlflow 4103).
@@ -61,7 +62,7 @@ export interface StartSandboxesOptions {
 export interface RunningSandboxes {
   urls: { jira: string; github: string; mlflow: string };
   faults: FaultRegistry;
-  worlds: { jira?: unknown; github: GithubWorld; mlflow?: unknown };
+  worlds: { jira?: unknown; github: GithubWorld; mlflow?: unknown; copilot?: CopilotWorld };
   close(): Promise<void>;
 }
 
@@ -104,7 +105,7 @@ export async function startSandboxes(opts: StartSandboxesOptions = {}): Promise<
     const github = buildGithubSandbox(factoryOpts);
     const gh = await listen(github.app, portFor(1), host);
     closers.push(gh.close);
-    const worlds: RunningSandboxes['worlds'] = { github: github.world };
+    const worlds: RunningSandboxes['worlds'] = { github: github.world, ...(github.copilot ? { copilot: github.copilot } : {}) };
     const urls = { jira: '', github: gh.url, mlflow: '' };
     for (const [api, offset] of [['jira', 0], ['mlflow', 2]] as const) {
       const factory = await loadFactory(api);

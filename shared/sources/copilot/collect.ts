@@ -1,0 +1,213 @@
+import type { z } from 'zod';
+import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
+import { MalformedPageError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError } from '../errors.js';
+import { GithubClient, pathOnly } from '../github/client.js';
+import { podsByTeam, reduceCopilotDay } from './reduce.js';
+import { reportMetadataSchema, userDayRowSchema, userTeamRowSchema } from './schemas.js';
+
+// Collects GitHub Copilot usage reports day by day (API-FACTS "Copilot metrics"): for each day not yet fetched,
+// ask the REST API for the day's signed download links, download the NDJSON files, and reduce them at once to
+// pod-level aggregates (./reduce.ts). Only the reduced report reaches onPage, so the pipeline stores no per-user
+// row. The cursor remembers the last day covered and the days GitHub had no report for yet (retried next run).
+
+const DAY_MS = 86_400_000;
+/** The usage reports start on this day; nothing earlier exists. */
+const REPORTS_START = '2025-10-10';
+/** GitHub serves one year back; a day short of it keeps clear of the boundary. */
+const MAX_DAYS_BACK = 364;
+const SOURCE = 'copilot';
+
+export interface CopilotCollectOptions {
+  /** Passed to the GitHub client (tests shorten waits). */
+  maxWaitSeconds?: number;
+  retryBaseMs?: number;
+}
+
+/** The Copilot binding's incremental position. */
+interface CopilotCursor {
+  version: 1;
+  /** Last day (YYYY-MM-DD) of the range already covered, or null before the first sync. */
+  through: string | null;
+  /** Days in the covered range that had no report yet (404); fetched again next run. */
+  pending: string[];
+}
+
+function readCursor(c: Cursor | null): CopilotCursor {
+  if (c === null || c.version !== 1) return { version: 1, through: null, pending: [] };
+  const through = typeof c.through === 'string' ? c.through : null;
+  const pending = Array.isArray(c.pending) ? c.pending.filter((d): d is string => typeof d === 'string') : [];
+  return { version: 1, through, pending };
+}
+
+const dayOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
+const addDays = (day: string, n: number): string => dayOf(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
+
+/** Days to fetch this run, oldest first, and pending days dropped because GitHub no longer serves them. */
+export function planCopilotDays(cursor: Cursor | null, asOf: string, since: string): { days: string[]; dropped: number; cursor: CopilotCursor } {
+  const c = readCursor(cursor);
+  const asOfMs = Date.parse(asOf);
+  // A day's report exists once the day is over: the as-of's own day is not complete yet.
+  const last = dayOf(asOfMs - DAY_MS);
+  const oldest = [dayOf(Date.parse(since)), dayOf(asOfMs - MAX_DAYS_BACK * DAY_MS), REPORTS_START].sort().at(-1) as string;
+  const keep = c.pending.filter((d) => d >= oldest && d <= last);
+  const days = new Set(keep);
+  let d = c.through !== null && addDays(c.through, 1) > oldest ? addDays(c.through, 1) : oldest;
+  for (; d <= last; d = addDays(d, 1)) days.add(d);
+  return { days: [...days].sort(), dropped: c.pending.length - keep.length, cursor: c };
+}
+
+/** Collects the days not yet fetched; hands one reduced, pod-level report per day to `onPage`. */
+export async function collectCopilot(ctx: CollectContext, options: CopilotCollectOptions = {}): Promise<CollectOutcome> {
+  const gh = ctx.org.sources.github;
+  const bindingId = ctx.binding.id;
+  if (!gh || gh.copilot?.enabled !== true) {
+    throw new SourceHttpError({ source: SOURCE, bindingId, path: '', reason: 'sources.github.copilot is not enabled in the org config' });
+  }
+  const tokenEnv = gh.auth.tokenEnv;
+  const token = ctx.credentials[tokenEnv];
+  if (token === undefined) {
+    throw new SourceAuthError({ source: SOURCE, bindingId, path: '', reason: `no value for the GitHub token variable ${tokenEnv}` });
+  }
+  const baseFetch = ctx.fetch ?? globalThis.fetch;
+  const client = new GithubClient({
+    baseUrl: gh.baseUrl, token, tokenEnv, bindingId, fetch: baseFetch,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(options.maxWaitSeconds !== undefined ? { maxWaitSeconds: options.maxWaitSeconds } : {}),
+    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+  });
+  let downloads = 0;
+  let relinked = 0;
+  const minGroupSize = gh.copilot.minGroupSize;
+  const teams = podsByTeam(ctx.org);
+  const plan = planCopilotDays(ctx.cursor, ctx.asOf, ctx.since);
+  const reportPath = (report: string, day: string): string => `/orgs/${encodeURIComponent(gh.org)}/copilot/metrics/reports/${report}?day=${day}`;
+
+  /** The day's download links, or null when GitHub has no report for the day (404). */
+  const links = async (report: string, day: string): Promise<string[] | null> => {
+    try {
+      const res = await client.get(reportPath(report, day));
+      const parsed = reportMetadataSchema.safeParse(res.data);
+      if (!parsed.success) {
+        throw new MalformedPageError({ source: SOURCE, bindingId, path: pathOnly(reportPath(report, day)), reason: `the ${report} report metadata has no download_links list` });
+      }
+      return parsed.data.download_links;
+    } catch (err) {
+      if (err instanceof SourceHttpError && err.status === 404) return null;
+      throw relabel(err);
+    }
+  };
+
+  /** Downloads one signed file; returns null when the link was refused as expired or invalid (403/400). */
+  const download = async (url: string): Promise<string | null> => {
+    // A signed link is its own credential: no Authorization header goes with it (blob stores reject one).
+    downloads += 1;
+    let res: Response;
+    try {
+      res = await baseFetch(url, { ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    } catch (err) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason;
+      throw new SourceNetworkError({ source: SOURCE, bindingId, path: pathOnly(url), reason: `downloading a Copilot report file failed before a response (${err instanceof Error ? err.name : 'error'})`, cause: err });
+    }
+    if (res.status === 403 || res.status === 400) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new SourceHttpError({ source: SOURCE, bindingId, path: pathOnly(url), status: res.status, reason: `a Copilot report file answered HTTP ${res.status}` });
+    }
+    return res.text();
+  };
+
+  /** A whole report for a day as rows; re-requests the links once when a download link has expired. */
+  const report = async <S extends z.ZodType>(name: string, day: string, schema: S): Promise<z.infer<S>[] | null> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const urls = await links(name, day);
+      if (urls === null) return null;
+      const texts: string[] = [];
+      let refused = false;
+      for (const url of urls) {
+        const text = await download(url);
+        if (text === null) {
+          refused = true;
+          break;
+        }
+        texts.push(text);
+      }
+      if (!refused) return parseNdjson(texts, schema, bindingId, pathOnly(reportPath(name, day)));
+      relinked += 1;
+    }
+    throw new SourceAuthError({
+      source: SOURCE, bindingId, path: pathOnly(reportPath(name, day)), status: 403,
+      reason: `the download links of the ${name} report for ${day} were refused twice (expired or invalid signature)`,
+    });
+  };
+
+  const pending: string[] = [];
+  let seq = 0;
+  let collected = 0;
+  for (const day of plan.days) {
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
+    const memberships = await report('user-teams-1-day', day, userTeamRowSchema);
+    const users = memberships === null ? null : await report('users-1-day', day, userDayRowSchema);
+    if (memberships === null || users === null) {
+      pending.push(day);
+      continue;
+    }
+    const body = reduceCopilotDay({ org: gh.org, day, users, memberships, teams, minGroupSize });
+    await ctx.onPage({
+      source: SOURCE, bindingId, stream: 'copilot:team-day', path: reportPath('users-1-day', day), seq, status: 200,
+      fetchedAt: new Date().toISOString(), body,
+    });
+    seq += 1;
+    collected += 1;
+  }
+
+  const lastPlanned = plan.days.at(-1);
+  const through = lastPlanned !== undefined && (plan.cursor.through === null || lastPlanned > plan.cursor.through) ? lastPlanned : plan.cursor.through;
+  const notes = [`copilot: ${collected} day report(s) reduced to pod aggregates`];
+  if (pending.length > 0) notes.push(`copilot: ${pending.length} day report(s) not available yet (404); retried next run`);
+  if (relinked > 0) notes.push(`copilot: ${relinked} expired download link set(s) re-requested`);
+  if (plan.dropped > 0) notes.push(`copilot: ${plan.dropped} pending day(s) dropped: older than GitHub serves`);
+  const cursor: CopilotCursor = { version: 1, through, pending };
+  return { cursor: { ...cursor }, requests: client.requests + downloads, notes };
+}
+
+function relabel(err: unknown): unknown {
+  // The GitHub client names the source `github`; these requests belong to the Copilot binding.
+  if (err instanceof SourceError && err.source === 'github') {
+    const o = { source: SOURCE, bindingId: err.bindingId, path: err.path ?? '', reason: err.reason, cause: err, ...(err.status !== undefined ? { status: err.status } : {}) };
+    if (err instanceof SourceAuthError) return new SourceAuthError(o);
+    if (err instanceof SourceNetworkError) return new SourceNetworkError(o);
+    if (err instanceof MalformedPageError) return new MalformedPageError(o);
+    return new SourceHttpError(o);
+  }
+  return err;
+}
+
+function parseNdjson<S extends z.ZodType>(texts: readonly string[], schema: S, bindingId: string, path: string): z.infer<S>[] {
+  const rows: z.infer<S>[] = [];
+  for (const text of texts) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = (lines[i] as string).trim();
+      if (line === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (err) {
+        throw new MalformedPageError({ source: SOURCE, bindingId, path, reason: `line ${i + 1} of a report file is not JSON`, cause: err });
+      }
+      const parsed = schema.safeParse(value);
+      // The zod message may quote the row (with its login): keep only the field names.
+      if (!parsed.success) {
+        throw new MalformedPageError({
+          source: SOURCE, bindingId, path,
+          reason: `line ${i + 1} of a report file lacks ${parsed.error.issues.map((x) => x.path.join('.')).join(', ') || 'expected fields'}`,
+        });
+      }
+      rows.push(parsed.data as z.infer<S>);
+    }
+  }
+  return rows;
+}
