@@ -184,7 +184,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
     return (await this.loadMarkers()).map((m) => m.asOf);
   }
 
-  /** A unit's cards at complete as-ofs within [from, to] (inclusive), oldest first. */
+  /** A unit's cards at complete as-ofs within [from, to] (inclusive; `to` also matches as-ofs it prefixes), oldest first. */
   async loadUnitHistory(unit: UnitRef, opts: { from?: string; to?: string } = {}): Promise<UnitScorecard[]> {
     const [markers, items] = await Promise.all([
       this.loadMarkers(),
@@ -193,8 +193,9 @@ export class DynamoSnapshotStore implements SnapshotStore {
         ExpressionAttributeValues: {
           ':pk': unitPartition(unit),
           ':from': `SNAP#${opts.from ?? ''}`,
-          // U+FFFF sorts after every character an as-of can contain, so an open end includes the newest.
-          ':to': `SNAP#${opts.to ?? '\uffff'}`,
+          // U+FFFF sorts after every character an as-of can contain: an open end includes the newest, and a
+          // date-only `to` (2026-04-20) includes timestamped as-ofs of that day (2026-04-20T06:00:00Z).
+          ':to': `SNAP#${opts.to ?? ''}\uffff`,
         },
         ConsistentRead: true,
       }),

@@ -55,6 +55,13 @@ describe('DynamoDB snapshot store', () => {
     expect(bounded.map((c) => c.asOf)).toEqual(['2026-04-13', '2026-04-20']);
   });
 
+  it('includes timestamped as-ofs of the day named by a date-only upper bound', async () => {
+    const asOf = '2026-04-28T06:00:00.000Z';
+    await local.stores.snapshots.saveSnapshots(asOf, [makeCard('pod:stamped', asOf)], { runId: 'ts' });
+    const bounded = await local.stores.snapshots.loadUnitHistory('pod:stamped', { from: '2026-04-28', to: '2026-04-28' });
+    expect(bounded.map((c) => c.asOf)).toEqual([asOf]);
+  });
+
   it('lists complete as-ofs oldest first', async () => {
     const asOfs = await local.stores.snapshots.listAsOfs();
     expect(asOfs).toEqual([...asOfs].sort());
