@@ -256,6 +256,5 @@ async function collectSprints(
 
 /** The actor-hash key from the org's settings, when configured and provided. */
 export function actorKey(org: OrgConfig, credentials: Readonly<Record<string, string>>): string | undefined {
-  const env = org.settings.actorHashKeyEnv;
-  return env === undefined ? undefined : credentials[env];
+  return credentials[org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY'];
 }

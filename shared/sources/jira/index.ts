@@ -11,7 +11,8 @@ export { normaliseJiraPage, jiraTimeToIso } from './normalise.js';
 export function jiraCredentialEnvNames(org: OrgConfig): string[] {
   const auth = org.sources.jira?.auth;
   const names = auth ? [auth.emailEnv, auth.tokenEnv] : [];
-  if (org.settings.actorHashKeyEnv) names.push(org.settings.actorHashKeyEnv);
+  // Raw pages are pseudonymised with the same key the pipeline hashes actors with (its fallback name too).
+  names.push(org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY');
   return names;
 }
 

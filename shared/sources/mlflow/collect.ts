@@ -79,8 +79,7 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const keyEnv = ctx.org.settings.actorHashKeyEnv;
-  const pseudonymise = pseudonymiser(keyEnv === undefined ? undefined : ctx.credentials[keyEnv]);
+  const pseudonymise = pseudonymiser(ctx.credentials[ctx.org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY']);
   let seq = 0;
   const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
     const page: RawPage = {

@@ -11,7 +11,8 @@ export { normaliseMlflowPage } from './normalise.js';
 export function mlflowCredentialEnvNames(org: OrgConfig): string[] {
   const auth = org.sources.mlflow?.auth;
   const names = !auth || auth.kind === 'none' ? [] : auth.kind === 'bearer' ? [auth.tokenEnv] : [auth.usernameEnv, auth.passwordEnv];
-  if (org.settings.actorHashKeyEnv) names.push(org.settings.actorHashKeyEnv);
+  // Raw pages are pseudonymised with the same key the pipeline hashes actors with (its fallback name too).
+  names.push(org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY');
   return names;
 }
 
