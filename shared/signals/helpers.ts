@@ -98,7 +98,7 @@ export function evidenceLabel(a: Activity): string {
     case 'model-version':
       return `${String(at.model)} v${String(at.version)}`;
     case 'ml-run':
-      return `run ${runIdOf(a).slice(0, 8)}`;
+      return `run …${runIdOf(a).slice(-8)}`;
     default:
       return a.id;
   }

@@ -24,7 +24,7 @@ describe('formatScorecard', () => {
     expect(recsys).toContain('thresholds L2 ≥ 1 · L3 ≥ 3 · L4 ≥ 8 · L5 ≥ 15 runs/week (higher-is-better)');
     expect(recsys).toContain('next: level 3 at 3 runs/week (+1)');
     expect(recsys).toContain('evidence (8 counted, showing 5):');
-    expect(recsys).toMatch(/- run run17 https:\/\/example\.test\/mlflow:run:run17/);
+    expect(recsys).toMatch(/- run …run17 https:\/\/example\.test\/mlflow:run:run17/);
   });
 
   it('lists the next steps of each dimension', () => {
