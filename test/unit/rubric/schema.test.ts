@@ -54,7 +54,7 @@ describe('rubric schema', () => {
 
   it('rejects a signal without an implementation', () => {
     const bad = clone();
-    bad.signals.push({ ...bad.signals[0]!, id: 'copilot.acceptance-rate' });
+    bad.signals.push({ ...bad.signals[0]!, id: 'example.not-implemented' });
     const result = parseRubric(bad, 'custom.yaml');
     expect(!result.ok && result.problems.some((p) => p.path === `signals.${bad.signals.length - 1}.id` && /no signal implementation/.test(p.reason))).toBe(true);
   });
