@@ -8,6 +8,7 @@ import type { Rubric } from '../rubric/index.js';
 import { loadRubric } from '../rubric/load.js';
 import { scoreOrganisation } from '../scoring/index.js';
 import type { SourcePlugin } from '../sources/contract.js';
+import { copilotSource } from '../sources/copilot/index.js';
 import { githubSource } from '../sources/github/index.js';
 import { jiraSource } from '../sources/jira/index.js';
 import { openStores } from '../storage/index.js';
@@ -20,7 +21,7 @@ import type { PipelineDeps, Scorer } from './types.js';
 
 /** The connectors the product ships, by source id. */
 export function defaultSources(): Partial<Record<SourceId, SourcePlugin>> {
-  return { github: githubSource, jira: jiraSource };
+  return { github: githubSource, jira: jiraSource, copilot: copilotSource };
 }
 
 /** The scoring engine over a rubric (the built-in default unless the org config names a rubric file). */

@@ -1,4 +1,4 @@
-import { listUnits } from '../org/index.js';
+import { COPILOT_BINDING_ID, listUnits } from '../org/index.js';
 import type { OrgConfig, SourceId, Unit, UnitRef } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
@@ -29,11 +29,14 @@ export function createSignalEnvironment(input: {
     activities: indexActivities(input.activities),
     asOfMs,
     source(unit: UnitRef, source: SourceId): SourceState {
-      const bindingId = `${unit}/${source}`;
-      const cached = stateCache.get(bindingId);
+      // Copilot usage has one org-level binding whose reports cover every pod (mapped by GitHub team).
+      const bindingId = source === 'copilot' ? COPILOT_BINDING_ID : `${unit}/${source}`;
+      const key = `${unit}/${source}`;
+      const cached = stateCache.get(key);
       if (cached !== undefined) return cached;
-      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId));
-      stateCache.set(bindingId, state);
+      const configured = source === 'copilot' ? input.org.sources.github?.copilot?.enabled === true : undefined;
+      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), configured);
+      stateCache.set(key, state);
       return state;
     },
     memo<T>(key: string, build: () => T): T {
@@ -45,9 +48,9 @@ export function createSignalEnvironment(input: {
   };
 }
 
-function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined): SourceState {
+function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined, orgLevel?: boolean): SourceState {
   const name = sourceName(source);
-  const configured = unit !== undefined && source !== 'copilot' && unit.sources[source] !== undefined;
+  const configured = unit !== undefined && (orgLevel ?? (source !== 'copilot' && unit.sources[source] !== undefined));
   if (!configured || status?.status === 'not-configured') {
     return { state: 'not-configured', reason: `${ref} has no ${name} binding in the org config` };
   }

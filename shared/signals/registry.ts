@@ -6,6 +6,8 @@ import { breakthroughAdoptionDaysP50, breakthroughAdoptionShare, standardsAdopti
   trainingPerQuarter } from './network.js';
 import { labEventsPerQuarter, methodEvaluationsPerQuarter, prototypeAdoptionShare, prototypesPerQuarter } from './lab.js';
 import { governanceReviewsPerQuarter, governanceTagCoverage, prioritiesResolvedPerQuarter, resourceRequestDaysP50 } from './steering.js';
+import { copilotActiveShareTrend, copilotActiveUserShare, copilotChatAgentShare, copilotCodeAcceptanceRate,
+  copilotEngagedUserShare } from './copilot.js';
 import type { SignalFn } from './types.js';
 
 // Every signal the product can compute, by stable id. A rubric (default or custom) may only name ids listed here;
@@ -45,6 +47,11 @@ export const SIGNAL_FUNCTIONS: Readonly<Record<string, SignalFn>> = Object.freez
   'jira.governance-reviews-per-quarter': governanceReviewsPerQuarter,
   'jira.priorities-resolved-per-quarter': prioritiesResolvedPerQuarter,
   'jira.resource-request-days-p50': resourceRequestDaysP50,
+  'copilot.active-user-share': copilotActiveUserShare,
+  'copilot.engaged-user-share': copilotEngagedUserShare,
+  'copilot.code-acceptance-rate': copilotCodeAcceptanceRate,
+  'copilot.chat-agent-user-share': copilotChatAgentShare,
+  'copilot.active-share-trend': copilotActiveShareTrend,
 });
 
 /** Ids of every implemented signal, sorted. */

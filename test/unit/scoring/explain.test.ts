@@ -46,7 +46,7 @@ describe('formatScorecard', () => {
 
   it('explains an insufficient-data unit instead of printing a score', () => {
     const text = formatScorecard(card('pod:support-bot'));
-    expect(text).toMatch(/^Insufficient data: only 1 of 6 dimensions could be scored/m);
+    expect(text).toMatch(/^Insufficient data: only 1 of 7 dimensions could be scored/m);
     expect(text).not.toMatch(/^Score /m);
   });
 

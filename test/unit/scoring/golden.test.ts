@@ -75,7 +75,7 @@ describe('golden demo week', () => {
     const bot = card('pod:support-bot');
     expect(bot.status).toBe('insufficient-data');
     expect(bot.score).toBeUndefined();
-    expect(bot.statusReason).toMatch(/only 1 of 6 dimensions/);
+    expect(bot.statusReason).toMatch(/only 1 of 7 dimensions/);
     expect(sig('pod:support-bot', 'github.deploys-per-week').missingReason).toBe('GitHub for pod:support-bot has not been collected yet');
   });
 
