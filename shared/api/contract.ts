@@ -33,6 +33,12 @@ export interface OrgTrendPoint {
   level: Level | null;
   principles: { principle: PrincipleId; name: string; score: number | null; level: Level | null }[];
   podsByLevel: LevelDistribution;
+  /**
+   * AI adoption set against delivery (from the org card's `org.ai-assisted-delivery` signals): Copilot active members
+   * as a share of measured pods, and production deployments per week per pod. Null where missing; absent on
+   * snapshots scored before the rubric had them, or when the caller may not read the org unit.
+   */
+  aiAdoption?: { copilotActiveShare: number | null; deploysPerWeekPerPod: number | null };
 }
 
 export interface ScorePoint {

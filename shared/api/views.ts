@@ -54,6 +54,17 @@ function emptyDistribution(): LevelDistribution {
   return { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0, none: 0 };
 }
 
+/** The org card's adoption-vs-delivery pair, when its rubric scored the AI-assisted delivery dimension at all. */
+function aiAdoptionOf(card: UnitScorecard): Pick<OrgTrendPoint, 'aiAdoption'> {
+  const signals = card.dimensions.find((d) => d.dimensionId === 'org.ai-assisted-delivery')?.signals;
+  if (signals === undefined) return {};
+  const value = (id: string): number | null => {
+    const s = signals.find((x) => x.signalId === id);
+    return s?.status === 'scored' && s.value !== undefined ? s.value : null;
+  };
+  return { aiAdoption: { copilotActiveShare: value('copilot.org-active-user-share'), deploysPerWeekPerPod: value('github.org-deploys-per-week-per-pod') } };
+}
+
 /** Builds the executive trend from the org unit's history and its domains' histories (their rollups list pods). */
 export function buildOrgTrend(
   scope: Scope,
@@ -86,6 +97,7 @@ export function buildOrgTrend(
         }))
       : [],
     podsByLevel: byAsOf.get(card.asOf) ?? emptyDistribution(),
+    ...(orgVisible ? aiAdoptionOf(card) : {}),
   }));
   const domains = domainHistories
     .filter((h) => h.length > 0 && canRead(scope, (h[h.length - 1] as UnitScorecard).unit))

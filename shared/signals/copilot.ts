@@ -1,5 +1,6 @@
 import { ROLE_IDS } from '../org/index.js';
 import { DAY_MS, EvidenceCollector, missing, round, sourceProblem } from './helpers.js';
+import { deploysPerWeek } from './pod.js';
 import type { SignalContext, SignalFn, SignalValue, TimedActivity } from './types.js';
 
 // AI-assisted delivery: how a pod uses GitHub Copilot, from the pod-level `copilot-day` aggregates the Copilot
@@ -112,4 +113,41 @@ export const copilotActiveShareTrend: SignalFn = (ctx) => {
   const pick = (f: CopilotFigures): number => f.activeUsers;
   for (const d of before.days) recent.ev.add(d.item);
   return recent.ev.scored(round(meanShare(recent, pick) - meanShare(before, pick), 3));
+};
+
+/** The organisation's Copilot active users over the size of the pods measured (pods below the group size left out). */
+export const copilotOrgActiveUserShare: SignalFn = (ctx) => {
+  const problem = sourceProblem(ctx, ctx.unit.ref, 'copilot');
+  if (problem !== null) return missing(problem);
+  const ev = new EvidenceCollector();
+  let active = 0;
+  let size = 0;
+  for (const unit of ctx.env.units.values()) {
+    if (unit.kind !== 'pod') continue;
+    const w = readWindow({ ...ctx, unit }, ctx.fromMs, ctx.toMs);
+    if (!w.ok) continue;
+    active += w.days.reduce((n, d) => n + d.f.activeUsers, 0) / w.days.length;
+    size += w.podSize;
+    for (const d of w.days) ev.add(d.item);
+  }
+  if (size === 0) return missing('no pod reached the Copilot minimum group size in this window');
+  return ev.scored(round(active / size, 3));
+};
+
+/**
+ * Production deployments per week per pod across the organisation: the delivery measure the executive view sets
+ * adoption against. It is the mean of the pods' own `github.deploys-per-week` over pods whose GitHub is readable.
+ */
+export const githubOrgDeploysPerWeekPerPod: SignalFn = (ctx) => {
+  const values: number[] = [];
+  const ev = new EvidenceCollector();
+  for (const unit of ctx.env.units.values()) {
+    if (unit.kind !== 'pod') continue;
+    const v = deploysPerWeek({ ...ctx, unit });
+    if (v.status !== 'scored') continue;
+    values.push(v.value);
+    ev.count += v.evidenceCount;
+  }
+  if (values.length === 0) return missing('no pod has a readable GitHub binding');
+  return { status: 'scored', value: round(values.reduce((a, b) => a + b, 0) / values.length, 2), evidence: [], evidenceCount: ev.count };
 };

@@ -7,7 +7,7 @@ import { breakthroughAdoptionDaysP50, breakthroughAdoptionShare, standardsAdopti
 import { labEventsPerQuarter, methodEvaluationsPerQuarter, prototypeAdoptionShare, prototypesPerQuarter } from './lab.js';
 import { governanceReviewsPerQuarter, governanceTagCoverage, prioritiesResolvedPerQuarter, resourceRequestDaysP50 } from './steering.js';
 import { copilotActiveShareTrend, copilotActiveUserShare, copilotChatAgentShare, copilotCodeAcceptanceRate,
-  copilotEngagedUserShare } from './copilot.js';
+  copilotEngagedUserShare, copilotOrgActiveUserShare, githubOrgDeploysPerWeekPerPod } from './copilot.js';
 import type { SignalFn } from './types.js';
 
 // Every signal the product can compute, by stable id. A rubric (default or custom) may only name ids listed here;
@@ -52,6 +52,8 @@ export const SIGNAL_FUNCTIONS: Readonly<Record<string, SignalFn>> = Object.freez
   'copilot.code-acceptance-rate': copilotCodeAcceptanceRate,
   'copilot.chat-agent-user-share': copilotChatAgentShare,
   'copilot.active-share-trend': copilotActiveShareTrend,
+  'copilot.org-active-user-share': copilotOrgActiveUserShare,
+  'github.org-deploys-per-week-per-pod': githubOrgDeploysPerWeekPerPod,
 });
 
 /** Ids of every implemented signal, sorted. */

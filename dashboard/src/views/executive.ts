@@ -92,6 +92,8 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
   const principlesCanvas = chartCanvas('chart-principles', 'The four principles over time');
   const levelsCanvas = chartCanvas('chart-pods-by-level', 'Number of pods at each level over time');
   const domainsCanvas = chartCanvas('chart-domains', 'Domain scores over time, side by side');
+  const adoptionCanvas = chartCanvas('chart-ai-adoption', 'Copilot active members as a share of pods, against production deployments per week per pod, over time');
+  const showAdoption = trend.orgVisible && points.some((p) => p.aiAdoption !== undefined);
   const grid = h(
     'div',
     { class: 'grid' },
@@ -99,6 +101,10 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
     trend.orgVisible ? h('section', { class: 'card', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, 'The four principles'), h('div', { class: 'chart-box' }, principlesCanvas)) : null,
     h('section', { class: 'card', 'aria-labelledby': 'lv-h' }, h('h2', { id: 'lv-h' }, 'Pods by level'), h('div', { class: 'chart-box' }, levelsCanvas)),
     h('section', { class: 'card', 'aria-labelledby': 'dm-h' }, h('h2', { id: 'dm-h' }, 'Domains side by side'), h('div', { class: 'chart-box' }, domainsCanvas)),
+    showAdoption
+      ? h('section', { class: 'card', 'aria-labelledby': 'ai-h', 'data-testid': 'ai-adoption' }, h('h2', { id: 'ai-h' }, 'AI adoption and delivery'), h('div', { class: 'chart-box' }, adoptionCanvas),
+          h('p', { class: 'note' }, 'Copilot active members over the size of pods measured (pods below the minimum group size are left out), against production deployments per week per pod. Gaps are missing data, not zero.'))
+      : null,
   );
   root.append(grid);
 
@@ -148,6 +154,27 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
         })),
       },
       options: { scales: { y: scoreAxis }, plugins: { legend: { position: 'bottom' } } },
+      plugins: [markers],
+    });
+  }
+  if (showAdoption) {
+    // Two units on two axes: a share (0–100 %) on the left, deployments per week on the right.
+    makeChart(adoptionCanvas, {
+      type: 'line',
+      data: {
+        labels,
+        datasets: [
+          { label: 'Copilot active members (% of pods)', data: points.map((p) => (p.aiAdoption?.copilotActiveShare == null ? null : Math.round(p.aiAdoption.copilotActiveShare * 1000) / 10)), borderColor: seriesColour(0), backgroundColor: seriesColour(0), yAxisID: 'share', tension: 0.25, pointRadius: 1.5 },
+          { label: 'Production deploys / week / pod', data: points.map((p) => p.aiAdoption?.deploysPerWeekPerPod ?? null), borderColor: seriesColour(1), backgroundColor: seriesColour(1), yAxisID: 'deploys', borderDash: [5, 3], tension: 0.25, pointRadius: 1.5 },
+        ],
+      },
+      options: {
+        scales: {
+          share: { type: 'linear', position: 'left', min: 0, max: 100, title: { display: true, text: '% active' } },
+          deploys: { type: 'linear', position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'deploys/week/pod' } },
+        },
+        plugins: { legend: { position: 'bottom' } },
+      },
       plugins: [markers],
     });
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiApp } from '../../../shared/api/index.js';
+import type { OrgTrendResponse } from '../../../shared/api/index.js';
 import type { LoggerPort } from '../../../shared/kernel/index.js';
 import type { OrgConfig } from '../../../shared/org/index.js';
 import { defaultScorer, defaultSources, envCredentialResolver, runScheduled } from '../../../shared/pipeline/index.js';
@@ -92,6 +93,14 @@ describe('Copilot usage through the pipeline', () => {
       expect(s?.missingReason).toMatch(/fewer than 5 active Copilot users \(minimum group size\)/);
     }
     expect(tiny.dimensions.find((d) => d.dimensionId === 'pod.ai-assisted-delivery')?.status).toBe('missing');
+  });
+
+  it('serves the organisation\'s Copilot adoption next to delivery on the executive trend', async () => {
+    const api = buildApiApp({ snapshots: local.stores.snapshots, runs: local.stores.runs });
+    const body = (await (await api.request('/api/org/trend')).json()) as OrgTrendResponse;
+    const point = body.points.at(-1);
+    expect(point?.aiAdoption?.copilotActiveShare).toBeGreaterThan(0.3);
+    expect(point?.aiAdoption?.deploysPerWeekPerPod).toEqual(expect.any(Number));
   });
 
   it('leaves no login, user id or per-user figure in any stored object, log line or API response', async () => {

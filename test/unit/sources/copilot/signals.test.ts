@@ -94,3 +94,17 @@ describe('Copilot signals', () => {
     expect(derive(acts, 'pod:no-team')['copilot.active-user-share']).toMatchObject({ status: 'missing', reason: expect.stringContaining('has no GitHub team') });
   });
 });
+
+describe('organisation adoption against delivery', () => {
+  it('sums measured pods\' mean active members over their sizes and leaves pods below the group size out', () => {
+    const o = org();
+    // pod:ten has 8 active of 10 on four measured days → 8 / 10; pod:no-team has no team and is left out.
+    const acts = [2, 3, 4, 5].map((d) => measured(d, { active: 8 }));
+    const env = createSignalEnvironment({ org: o, asOf: AS_OF, activities: acts, sources: [...OK, { source: 'github', bindingId: 'pod:ten/github', status: 'ok' }] });
+    const orgUnit = listUnits(o).find((u) => u.ref === 'org') as Unit;
+    const out = deriveSignals(env, orgUnit, [{ id: 'copilot.org-active-user-share', windowDays: 28 }, { id: 'github.org-deploys-per-week-per-pod', windowDays: 28 }]);
+    expect(out.get('copilot.org-active-user-share')?.value).toMatchObject({ status: 'scored', value: 0.8 });
+    // GitHub is readable for pod:ten with no deployment (a real 0) and not collected for pod:no-team.
+    expect(out.get('github.org-deploys-per-week-per-pod')?.value).toMatchObject({ status: 'scored', value: 0 });
+  });
+});
