@@ -74,24 +74,29 @@ export async function buildSourceStatuses(
 
 function statusesFor(org: OrgConfig, byBinding: Map<string, BindingOutcome>, lastSuccess: Map<string, string>): SourceStatus[] {
   const out: SourceStatus[] = [];
+  const statusOf = (bindingId: string, source: string): SourceStatus => {
+    const o = byBinding.get(bindingId);
+    const last = lastSuccess.get(bindingId);
+    const status: SourceStatus =
+      o?.status === 'ok'
+        ? { source, bindingId, status: 'ok' }
+        : { source, bindingId, status: 'failed', reason: o ? `${o.errorClass ?? 'Error'}: ${o.message ?? 'failed'}` : 'not collected in this run' };
+    if (last !== undefined) status.lastSuccessAt = last;
+    return status;
+  };
   for (const unit of listUnits(org)) {
     if (unit.kind === 'org') continue;
     for (const source of SOURCES) {
       const bindingId = `${unit.ref}/${source}`;
       if (unit.sources[source] === undefined) {
         out.push({ source, bindingId, status: 'not-configured', reason: `${source} is not configured for ${unit.ref}` });
-        continue;
+      } else {
+        out.push(statusOf(bindingId, source));
       }
-      const o = byBinding.get(bindingId);
-      const last = lastSuccess.get(bindingId);
-      const status: SourceStatus =
-        o?.status === 'ok'
-          ? { source, bindingId, status: 'ok' }
-          : { source, bindingId, status: 'failed', reason: o ? `${o.errorClass ?? 'Error'}: ${o.message ?? 'failed'}` : 'not collected in this run' };
-      if (last !== undefined) status.lastSuccessAt = last;
-      out.push(status);
     }
   }
+  // Organisation-level bindings (Copilot usage reports cover every pod through one binding).
+  for (const b of listBindings(org)) if (b.unit === 'org') out.push(statusOf(b.id, b.source));
   return out;
 }
 

@@ -11,6 +11,7 @@ import type { SourcePlugin } from '../sources/contract.js';
 import { copilotSource } from '../sources/copilot/index.js';
 import { githubSource } from '../sources/github/index.js';
 import { jiraSource } from '../sources/jira/index.js';
+import { mlflowSource } from '../sources/mlflow/index.js';
 import { openStores } from '../storage/index.js';
 import { envCredentialResolver } from './credentials.js';
 import { redactingLogger } from './redact.js';
@@ -21,7 +22,7 @@ import type { PipelineDeps, Scorer } from './types.js';
 
 /** The connectors the product ships, by source id. */
 export function defaultSources(): Partial<Record<SourceId, SourcePlugin>> {
-  return { github: githubSource, jira: jiraSource, copilot: copilotSource };
+  return { github: githubSource, jira: jiraSource, mlflow: mlflowSource, copilot: copilotSource };
 }
 
 /** The scoring engine over a rubric (the built-in default unless the org config names a rubric file). */
@@ -36,7 +37,9 @@ export function defaultScorer(rubric: Rubric = defaultRubric): Scorer {
 export function parseRubricText(text: string, file: string): Rubric {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    // logLevel 'error': the yaml library would otherwise print warnings (unknown directives, unresolved tags) with a
+    // code frame of the file through process.emitWarning, bypassing the logger.
+    data = parseYaml(text, { logLevel: 'error' });
   } catch (err) {
     throw new ConfigError([{ file, line: 1, col: 1, path: '', reason: `not YAML or JSON: ${(err as Error).message.split('\n')[0] ?? ''}` }], err);
   }
