@@ -14,7 +14,8 @@ export type { GithubClientOptions, GithubResponse } from './client.js';
 export function createGithubSource(options: GithubCollectOptions = {}): SourcePlugin {
   return {
     id: 'github',
-    credentialEnvNames: (org: OrgConfig) => (org.sources.github ? [org.sources.github.auth.tokenEnv] : []),
+    credentialEnvNames: (org: OrgConfig) =>
+      org.sources.github ? [org.sources.github.auth.tokenEnv, org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY'] : [],
     collect: (ctx) => collectGithub(ctx, options),
     normalise: normaliseGithubPage,
   };

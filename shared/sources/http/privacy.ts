@@ -3,7 +3,9 @@ import { actorHasher } from '../../kernel/index.js';
 // Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Before a page leaves
 // the connector, person objects lose their names, emails and avatars, and person identifiers (Jira account ids,
 // MLflow user ids and the tags that repeat them) are replaced by a keyed pseudonym. The rest of the page stays
-// exactly as the vendor sent it, so normalisers and debugging still see the vendor's shape.
+// exactly as the vendor sent it, so normalisers and debugging still see the vendor's shape. GitHub users
+// (objects with a `login`) keep only a pseudonymous login and their type; git identities ({name, email, date})
+// keep only the date.
 
 const PERSON_TEXT_KEYS = new Set(['displayName', 'emailAddress', 'avatarUrls', 'name', 'key']);
 const PERSON_TAGS = new Set(['mlflow.user', 'mlflow.source.name', 'mlflow.databricks.notebookPath', 'mlflow.parentRunName']);
@@ -14,13 +16,17 @@ export function pseudonymiser(key: string | undefined): (personId: string) => st
   return key ? actorHasher(`raw:${key}`) : () => 'redacted';
 }
 
-/** Copies a JSON value, stripping person names/emails and pseudonymising person ids (Jira and MLflow shapes). */
+/** Copies a JSON value, stripping person names/emails and pseudonymising person ids (Jira, GitHub, MLflow shapes). */
 export function redactPeople<T>(body: T, pseudonymise: (personId: string) => string): T {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
+    if (typeof o.login === 'string' && o.type !== 'Organization') {
+      return { login: pseudonymise(o.login), ...(typeof o.type === 'string' ? { type: o.type } : {}) };
+    }
+    if (typeof o.email === 'string' && 'date' in o) return { date: o.date };
     const isJiraPerson = typeof o.accountId === 'string';
     const isPersonTag = typeof o.key === 'string' && PERSON_TAGS.has(o.key) && typeof o.value === 'string';
     for (const [k, val] of Object.entries(o)) {

@@ -185,4 +185,13 @@ describe('GitHub connector over the sandbox', () => {
       for (const needle of [p.login, p.name, p.email]) expect(text).not.toContain(needle.toLowerCase());
     }
   });
+
+  it('hands on raw pages with no login, name or email of anyone in the world (raw pages are stored)', async () => {
+    const { pages } = await sync({ bindingId: 'network:mlops/github' });
+    expect(pages.some((p) => p.stream.startsWith('reviews:'))).toBe(true);
+    const text = JSON.stringify(pages).toLowerCase();
+    for (const p of gh.world.people.values()) {
+      for (const needle of [p.login, p.name, p.email]) expect(text).not.toContain(needle.toLowerCase());
+    }
+  });
 });
