@@ -25,6 +25,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Fault matrix, storage faults, crash-and-rerun, fuzzing, secret canary and privacy: real sandboxes, stores
+        // and spawned CLI runs, so the timeouts are generous.
+        test: {
+          name: 'reliability',
+          include: ['test/reliability/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -12,6 +12,7 @@ echo "== dependency rules"; npx depcruise shared functions infra dashboard/src -
 echo "== unit"; npx vitest run --project unit
 echo "== cdk synth (offline, cdk-nag)"; bash infra/synth.sh
 echo "== integration"; npx vitest run --project integration
+echo "== reliability"; npx vitest run --project reliability
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
   bash test/e2e/ensure-chromium.sh
   echo "== e2e"; npx vitest run --project e2e
