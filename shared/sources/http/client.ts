@@ -167,7 +167,14 @@ export class HttpClient {
       if (this.opts.authorization !== null) headers.authorization = this.opts.authorization;
       if (body !== undefined) headers['content-type'] = 'application/json';
       const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
-      const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+      // One controller per request, unhooked from the run's signal when the request ends: AbortSignal.any would
+      // leave a listener on the long-lived run signal for every request (thousands per binding).
+      const perRequest = new AbortController();
+      const abort = (): void => perRequest.abort();
+      timeout.addEventListener('abort', abort, { once: true });
+      this.opts.signal?.addEventListener('abort', abort, { once: true });
+      if (this.opts.signal?.aborted) perRequest.abort();
+      const signal = perRequest.signal;
       let res: Response;
       let text: string;
       this.requests += 1;
@@ -192,6 +199,9 @@ export class HttpClient {
         }
         // The cause is kept for debugging but the message is ours: undici errors can echo the full URL.
         throw new SourceNetworkError(this.errorOpts(path, `${reason} after ${attempt + 1} attempt(s)`, undefined, scrubCause(cause)));
+      } finally {
+        timeout.removeEventListener('abort', abort);
+        this.opts.signal?.removeEventListener('abort', abort);
       }
 
       if (res.status >= 200 && res.status < 300) {
