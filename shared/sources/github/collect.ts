@@ -175,11 +175,16 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     }
     rc.pullsMark = newMark;
     rc.pullsAtMark = atMark;
-    await Promise.all(changed.map((pr) => limit(async () => {
-      for await (const res of client.pages(`${base}/pulls/${pr.number}/reviews?per_page=100`, `reviews ${repo}#${pr.number}`)) {
-        await emit('reviews', `${repo}#${pr.number}`, res, { number: pr.number, user: pr.user });
-      }
+    // Fetched side by side, handed on in pull request order: page sequence numbers (and so raw keys and every
+    // activity's rawRef) must not depend on which request finished first, or a rerun would not store the same bytes.
+    const reviewPages = await Promise.all(changed.map((pr) => limit(async () => {
+      const got: GithubResponse[] = [];
+      for await (const res of client.pages(`${base}/pulls/${pr.number}/reviews?per_page=100`, `reviews ${repo}#${pr.number}`)) got.push(res);
+      return got;
     })));
+    for (const [i, pr] of changed.entries()) {
+      for (const res of reviewPages[i] ?? []) await emit('reviews', `${repo}#${pr.number}`, res, { number: pr.number, user: pr.user });
+    }
 
     // Commits since the last one seen (or the window start), bounded by asOf.
     const commitsFrom = incremental ? rc.commitsSince : since;
@@ -221,13 +226,16 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     if (incremental) for (const open of rc.openDeployments) if (!toStatus.some((d) => d.id === open.id)) toStatus.push(open);
     rc.deploymentMaxId = maxId;
     const stillOpen: RepoCursor['openDeployments'] = [];
-    await Promise.all(toStatus.map((d) => limit(async () => {
-      // Page 1 only: statuses are newest first and the latest is what counts.
-      const res = await client.get(`${base}/deployments/${d.id}/statuses?per_page=100`);
+    // Page 1 only: statuses are newest first and the latest is what counts. Handed on in deployment order (see
+    // reviews above).
+    const statusPages = await Promise.all(toStatus.map((d) => limit(() => client.get(`${base}/deployments/${d.id}/statuses?per_page=100`))));
+    for (const [i, d] of toStatus.entries()) {
+      const res = statusPages[i];
+      if (!res) continue;
       await emit('deployment-statuses', `${repo}/${d.id}`, res, { id: d.id, created_at: d.created_at, environment: d.environment, creator: d.creator });
       const latest = (res.data as Array<{ state: string }>)[0];
       if (!latest || !FINAL_STATES.has(latest.state)) stillOpen.push(d);
-    })));
+    }
     rc.openDeployments = stillOpen.sort((a, b) => a.id - b.id);
 
     // Releases, newest first, down to the last id seen (or the window).
