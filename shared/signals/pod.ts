@@ -106,8 +106,10 @@ export const mlflowRunsPerWeek: SignalFn = (ctx) => {
 export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS });
 
 /**
- * Median days from a run's start to the creation of a production model version made from it, for production
- * versions created in the window whose run is in the unit's experiments.
+ * Median days from a run's start to its model version reaching production, for production versions created in
+ * the window whose run is in the unit's experiments. MLflow keeps no stage history: a serving version's
+ * `last_updated_timestamp` is when it last changed stage or alias, i.e. its promotion; the creation time is the
+ * fallback when that is absent.
  */
 export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const unit = ctx.unit.ref;
@@ -125,7 +127,9 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
-    days.push(toDays(item.t - start));
+    const updated = strAttr(item.a, 'updatedAt');
+    const promotedMs = updated === null ? Number.NaN : Date.parse(updated);
+    days.push(toDays((Number.isFinite(promotedMs) && promotedMs >= item.t ? promotedMs : item.t) - start));
     ev.add(item);
   }
   if (days.length === 0) {

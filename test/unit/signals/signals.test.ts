@@ -79,4 +79,13 @@ describe('signals', () => {
     // The failed deployment on 2026-11-24 is after the as-of: 1 failure of 5, not 2 of 6.
     expect(value('pod:recsys', 'github.change-failure-rate')).toMatchObject({ value: 0.2 });
   });
+
+  it('measures experiment-to-production up to the promotion (last stage change) of a serving version, not its registration', () => {
+    // r1 started 2026-10-26; v3 was registered 2026-11-15 and promoted (last updated) 2026-11-18: 23 days.
+    const promoted = DEMO_WEEK.map((a) =>
+      a.id === 'mlflow:mv:recsys-model/3' ? { ...a, attrs: { ...a.attrs, updatedAt: '2026-11-18T00:00:00.000Z' } } : a,
+    );
+    expect(value('pod:recsys', 'mlflow.experiment-to-production-days-p50', { activities: promoted })).toMatchObject({ value: 23 });
+  });
 });
+
