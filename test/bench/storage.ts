@@ -1,0 +1,58 @@
+import { buildApiApp } from '../../shared/api/index.js';
+import type { RadarStores } from '../../shared/storage/index.js';
+import { figure } from './lib/figures.js';
+import type { Figure } from './lib/figures.js';
+import type { SyncResult } from './sync.js';
+
+// Section 3: DynamoDB and S3 calls of the full scheduled run (counted by the storage layer's own SDK middleware)
+// against the least the design needs, and DynamoDB calls per dashboard API request against one query per view.
+
+const BATCH = 25;
+
+/** The API requests each dashboard view makes (dashboard/src/views/*.ts). */
+const VIEWS: Record<string, string[]> = {
+  executive: ['/api/org/trend', '/api/movers?kind=pod&weeks=4&limit=5', '/api/units'],
+  units: ['/api/units'],
+  unit: ['/api/units/{pod}', '/api/units/{pod}/trend'],
+  runs: ['/api/runs?limit=12'],
+};
+
+/** Storage calls of the sync's full run, plus the API's DynamoDB calls per dashboard view over `views` (seeded stores). */
+export async function runStorageBench(sync: SyncResult, views: { stores: RadarStores; pod: string; label: string }): Promise<{ figures: Figure[]; detail: Record<string, unknown> }> {
+  const { full, cards, bindings, pages } = sync.storage;
+  const c = full.calls;
+  const get = (k: string): number => c[k] ?? 0;
+  // DynamoDB: one cursor read and one cursor write per binding; the snapshot items in batches of 25; the as-of
+  // marker and the latest pointer; the run record written at plan and at score, and read once at score.
+  const minDynamo = 2 * bindings + Math.ceil(cards / BATCH) + 2 + 3;
+  // S3: every raw page once; per binding its activities written and read (collect merges), its outcome written
+  // (collect) and read (score, a separate Lambda), its activities read again by score; one listing of outcomes.
+  const minS3 = pages + 5 * bindings + 1;
+  const sec = '3 storage';
+  const figures: Figure[] = [
+    figure(sec, 'DynamoDB calls per full run ÷ minimum', full.dynamodb / minDynamo, '×', 1, 'max', `${full.dynamodb} calls, minimum ${minDynamo}`),
+    figure(sec, 'BatchWriteItem calls ÷ ceil(snapshot items ÷ 25)', get('dynamodb.BatchWriteItem') / Math.ceil(cards / BATCH), '×', 1, 'max', `${get('dynamodb.BatchWriteItem')} for ${cards} scorecards`),
+    figure(sec, 'S3 calls per full run ÷ minimum', full.s3 / minS3, '×', 1, 'max', `${full.s3} calls, minimum ${minS3} (${pages} raw pages)`),
+  ];
+
+  const stores = views.stores;
+  const app = buildApiApp({ snapshots: stores.snapshots, runs: stores.runs });
+  const pod = encodeURIComponent(views.pod);
+  const perView: Record<string, Record<string, number>> = {};
+  for (const [view, paths] of Object.entries(VIEWS)) {
+    let dynamo = 0;
+    const perPath: Record<string, number> = {};
+    for (const p of paths) {
+      const path = p.replace('{pod}', pod);
+      stores.resetMetrics();
+      const res = await app.request(path);
+      if (res.status !== 200) throw new Error(`API ${path} answered ${res.status}`);
+      await res.arrayBuffer();
+      perPath[path] = stores.metrics().dynamodb;
+      dynamo += stores.metrics().dynamodb;
+    }
+    perView[view] = perPath;
+    figures.push(figure(sec, `${view} view: DynamoDB calls ÷ 1 query`, dynamo, '×', 1, 'max', `${views.label}: ` + Object.entries(perPath).map(([k, v]) => `${k.split('?')[0] ?? k} ${v}`).join(', ')));
+  }
+  return { figures, detail: { runCalls: full, minimum: { dynamodb: minDynamo, s3: minS3 }, perView, cards, bindings, pages, getItemCursorReadsAtScore: get('dynamodb.GetItem') } };
+}
