@@ -24,6 +24,8 @@ export const DEMO_TRAJECTORIES: Readonly<Record<string, Trajectory>> = {
 /** Weeks of history the demo serves (the product backfills 26 weekly snapshots; 52 gives a full year window). */
 export const DEMO_HISTORY_WEEKS = 52;
 export const DEMO_SEED = 20261123;
+/** Weeks over which the trajectories play out: the 26 weekly snapshots `radar demo` backfills. */
+export const TREND_WEEKS = 26;
 
 /** The Monday 00:00 UTC on or before `now`: the end of the demo history, so scores are current whenever run. */
 export function demoAnchor(now: Date): Date {
@@ -38,12 +40,15 @@ export function demoAnchor(now: Date): Date {
  * counts (more runs, faster reviews, more governance tags). Returns 0 for a `new-halfway` unit before it starts.
  */
 export function maturityAt(unitRef: string, week: number, weeks: number = DEMO_HISTORY_WEEKS): number {
-  const t = weeks <= 1 ? 1 : week / (weeks - 1);
+  // The story unfolds over the last TREND_WEEKS weeks (what the demo backfills and charts); the weeks before hold
+  // the starting level, so the first snapshots' 90- and 180-day windows see a steady history, not a ramp.
+  const span = Math.min(weeks, TREND_WEEKS);
+  const t = span <= 1 ? 1 : Math.min(1, Math.max(0, (week - (weeks - span)) / (span - 1)));
   switch (DEMO_TRAJECTORIES[unitRef] ?? 'flat') {
     case 'improving':
-      return 0.2 + 0.7 * t;
+      return 0.12 + 0.83 * t;
     case 'declining':
-      return 0.85 - 0.6 * t;
+      return 0.9 - 0.65 * t;
     case 'new-halfway':
       return t < 0.5 ? 0 : 0.3 + 0.5 * (t - 0.5) * 2;
     case 'flat':
