@@ -171,7 +171,7 @@ export class GithubClient {
       return new SourceAuthError({ ...base, status, reason: `GitHub refused access with the token from ${this.o.tokenEnv} (403 ${vendorMessage || 'Forbidden'})` });
     }
     if (status === 404) {
-      return new SourceHttpError({ ...base, status, reason: 'GitHub says not found: the repo or team does not exist, or the token cannot see it' });
+      return new SourceHttpError({ ...base, status, reason: 'GitHub says not found: the repo or team does not exist, or the credential in use has no access to it' });
     }
     return new SourceHttpError({ ...base, status, reason: `GitHub answered HTTP ${status}${vendorMessage ? ` (${vendorMessage})` : ''}` });
   }
