@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LoggerPort } from '../kernel/index.js';
 import { parseUnitRef } from '../org/index.js';
 import type { UnitKind, UnitRef } from '../org/index.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The organisation model from ../shared/DESIGN.md §2 as a strict zod schema: unknown keys are errors, so a typo
 // in a config file is reported instead of silently ignored. Cross-reference rules (unique ids, network members

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { closestMatch } from './did-you-mean.js';
 import { envVarNameSchema, orgConfigSchema, type OrgConfig } from './schema.js';
 import type { ConfigPath, ProblemAnchor } from './yaml-locate.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { orgConfigSchema } from './schema.js';
 
 // Generates shared/org/org-config.schema.json from the zod schema, so editors (yaml-language-server) complete

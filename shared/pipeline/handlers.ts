@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
 import { collectBinding } from './collect.js';
 import { InvalidEventError } from './errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigProblem } from '../kernel/index.js';
 import { ConfigError } from '../kernel/index.js';
 import { SIGNAL_FUNCTIONS } from '../signals/registry.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The parts of GitHub's Copilot usage-metrics reports the connector reads (API-FACTS "Copilot metrics"). Only
 // counts and ids are validated; the logins in the rows are never read, so they cannot travel further.

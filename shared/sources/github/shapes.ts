@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The fields of GitHub's bodies the connector relies on. collect checks every page against these before handing
 // it on (so a truncated or HTML page fails the binding instead of reaching normalise), and normalise checks

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The documented shapes of the Jira pages we read. Objects are loose (Jira adds fields over time and we keep raw
 // pages as received); only what the connector and the normaliser rely on is checked.

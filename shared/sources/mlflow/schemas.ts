@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The documented shapes of the MLflow pages we read (REST 2.0). Empty lists may be left out entirely, as
 // protobuf JSON does, so every list is optional. Objects are loose: raw pages are kept as received.
