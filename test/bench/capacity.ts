@@ -79,7 +79,7 @@ export function runCapacityModel(sync: SyncResult): { figures: Figure[]; rows: C
   });
   const figures = rows.map((r) =>
     figure('6 capacity', `${r.pods} pods / ${r.repos} repos: requests per daily run`, r.dailyRequests, 'req', null, 'info',
-      `reconcile day ${r.reconcileDayRequests}; GitHub ${(r.tokenShareDaily * 100).toFixed(1)}% of a 5,000/h token daily, ${r.tokenHoursReconcileDay.toFixed(1)} token-hours on reconcile day; Jira ≤ ${r.jiraInFlight} in flight; $${r.lambdaUsdMonth} Lambda + $${r.stepFunctionsUsdMonth} Step Functions per month`),
+      `reconcile day ${r.reconcileDayRequests}; GitHub ${(r.tokenShareDaily * 100).toFixed(1)}% of a 5,000/h token daily (ETag 304s, not charged to the primary limit), ${r.tokenHoursReconcileDay.toFixed(1)} token-hours on reconcile day; Jira ≤ ${r.jiraInFlight} in flight; $${r.lambdaUsdMonth} Lambda + $${r.stepFunctionsUsdMonth} Step Functions per month`),
   );
   return { figures, rows, detail: { prices: PRICES, perRepo: { githubFull: ghPerRepoFull, githubIncremental: ghPerRepoIncr }, perBinding: p, scorePerUnitSeconds } };
 }

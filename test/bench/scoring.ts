@@ -39,7 +39,11 @@ export function runScoringBench(root: string, activitiesFile: string, asOf: stri
   const sec = '2 scoring';
   const perPodMb = (r: WorkerResult) => (r.peakRss - r.baseRss) / MB / r.pods;
   const perPodMs = (r: WorkerResult) => r.scoreMs / r.pods;
+  // Parsing keeps every activity alive, so its time grows with GC work at large sizes; the smallest size is the
+  // fairest baseline and is reported too, and the target must hold at both.
   const figures: Figure[] = [
+    figure(sec, `score ÷ JSON.parse time, ${small.pods} pods`, small.scoreMs / small.parseMs, '×', 2, 'max',
+      `${Math.round(small.scoreMs)} ms vs ${Math.round(small.parseMs)} ms for ${small.activities.toLocaleString('en-GB')} activities, ${Math.round(small.bytes / MB)} MB`),
     figure(sec, `score ÷ JSON.parse time, ${large.pods} pods`, large.scoreMs / large.parseMs, '×', 2, 'max',
       `${Math.round(large.scoreMs)} ms vs ${Math.round(large.parseMs)} ms for ${large.activities.toLocaleString('en-GB')} activities, ${Math.round(large.bytes / MB)} MB`),
     figure(sec, `peak RSS, ${large.pods} pods`, Math.round(large.peakRss / MB), 'MB', null, 'info', `JSON texts, parsed activities and scorecards together`),
