@@ -173,7 +173,13 @@ export interface CliResult {
 export function runRadar(
   args: string[],
   env: Record<string, string>,
-  opts: { cwd?: string; killAfterMs?: number; killWhen?: (stderr: string) => boolean } = {},
+  opts: {
+    cwd?: string;
+    killAfterMs?: number;
+    killWhen?: (stderr: string) => boolean;
+    /** SIGKILL `delayMs` after stderr first matches `pattern`. */
+    killAfterLine?: { pattern: RegExp; delayMs: number };
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RADAR_BIN, ...args], {
@@ -186,16 +192,23 @@ export function runRadar(
     const kill = (): void => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
-    const timer = opts.killAfterMs !== undefined ? setTimeout(kill, opts.killAfterMs) : undefined;
+    const timers: NodeJS.Timeout[] = [];
+    if (opts.killAfterMs !== undefined) timers.push(setTimeout(kill, opts.killAfterMs));
+    let lineSeen = false;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (opts.killWhen?.(stderr)) kill();
+      if (opts.killAfterLine && !lineSeen && opts.killAfterLine.pattern.test(stderr)) {
+        lineSeen = true;
+        if (opts.killAfterLine.delayMs <= 0) kill();
+        else timers.push(setTimeout(kill, opts.killAfterLine.delayMs));
+      }
     });
     child.on('error', reject);
     // 'close' (not 'exit'): both pipes are drained by then.
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
       resolve({ code, signal, stdout, stderr });
     });
   });
