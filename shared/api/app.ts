@@ -99,6 +99,9 @@ function requireReadable(scope: Scope, unit: UnitRef, path: string): void {
  */
 export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
   const { snapshots, runs } = deps;
+  // Routes that make several snapshot reads take one read session per request when the adapter offers it, so
+  // their reads share one read of the as-of markers.
+  const readSnapshots = (): SnapshotStore => deps.snapshots.readSession?.() ?? deps.snapshots;
   const authorise = deps.authorise ?? (() => Promise.resolve(ALL_UNITS));
   const app = new Hono<ApiEnv>();
 
@@ -122,29 +125,41 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
     return sendJson(c, body);
   });
 
+  // Several histories in one store call when the adapter batches them (DynamoDB then reads the as-of markers once
+  // instead of once per unit), else one call per unit in parallel.
+  const loadHistories = (store: SnapshotStore, units: readonly UnitRef[]): Promise<UnitScorecard[][]> =>
+    units.length === 0
+      ? Promise.resolve([])
+      : store.loadHistories
+        ? store.loadHistories(units)
+        : Promise.all(units.map((u) => store.loadUnitHistory(u)));
+
   // Executive view: the org unit's history plus each domain's history (their rollups carry the pods' levels),
-  // so the cost is 1 + number of domains store reads whatever the length of history.
+  // so the cost is 1 + number of domains store reads whatever the length of history; in a read session the
+  // as-of markers are read once for all of them.
   app.get('/api/org/trend', async (c) => {
+    const session = readSnapshots();
     const scope = c.get('scope');
-    const orgHistory = await snapshots.loadUnitHistory('org');
+    const orgHistory = await session.loadUnitHistory('org');
     const last = orgHistory[orgHistory.length - 1];
     let domainRefs = (last?.rollup?.members ?? []).map((m) => m.unit).filter((u) => u.startsWith('domain:'));
     if (last && domainRefs.length === 0) {
-      domainRefs = (await snapshots.loadAllAt(last.asOf)).filter((x) => x.kind === 'domain').map((x) => x.unit);
+      domainRefs = (await session.loadAllAt(last.asOf)).filter((x) => x.kind === 'domain').map((x) => x.unit);
     }
-    const domainHistories = await Promise.all(domainRefs.map((u) => snapshots.loadUnitHistory(u)));
+    const domainHistories = await loadHistories(session, domainRefs);
     return sendJson(c, buildOrgTrend(scope, orgHistory, domainHistories));
   });
 
   app.get('/api/units', async (c) => {
+    const session = readSnapshots();
     const q = parseInput(unitsQuery, c.req.query(), c.req.path);
-    const asOfs = await snapshots.listAsOfs();
+    const asOfs = await session.listAsOfs();
     const latestAsOf = asOfs[asOfs.length - 1];
     if (latestAsOf === undefined) return sendJson(c, { asOf: null, deltaFrom: null, units: [] } satisfies UnitsResponse);
     const baseAsOf = pickBaseline(asOfs, latestAsOf, q.weeks);
     const [latest, baseline] = await Promise.all([
-      snapshots.loadAllAt(latestAsOf),
-      baseAsOf ? snapshots.loadAllAt(baseAsOf) : Promise.resolve([] as UnitScorecard[]),
+      session.loadAllAt(latestAsOf),
+      baseAsOf ? session.loadAllAt(baseAsOf) : Promise.resolve([] as UnitScorecard[]),
     ]);
     const body: UnitsResponse = {
       asOf: latestAsOf,
@@ -177,13 +192,14 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.get('/api/movers', async (c) => {
+    const session = readSnapshots();
     const q = parseInput(moversQuery, c.req.query(), c.req.path);
-    const asOfs = await snapshots.listAsOfs();
+    const asOfs = await session.listAsOfs();
     const to = asOfs[asOfs.length - 1] ?? null;
     const from = to ? pickBaseline(asOfs, to, q.weeks) : null;
     const [latest, baseline] = await Promise.all([
-      to ? snapshots.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
-      from ? snapshots.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
+      to ? session.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
+      from ? session.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
     ]);
     const kind = q.kind as UnitKind | 'all';
     return sendJson(c, buildMovers(c.get('scope'), { latest, baseline, kind, weeks: q.weeks, limit: q.limit, from, to }));

@@ -77,7 +77,22 @@ interface AsOfMarker {
 
 /** Snapshots in the single table; an as-of becomes visible only when its marker item exists. */
 export class DynamoSnapshotStore implements SnapshotStore {
-  constructor(private readonly table: DynamoTable) {}
+  /** Set on a read session only: the marker list, read once and shared by the session's reads. */
+  private markersMemo: Promise<AsOfMarker[]> | null = null;
+
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly session = false,
+  ) {}
+
+  /**
+   * A short-lived view for one request: it reads the as-of markers at most once (one Query) and answers
+   * listAsOfs, loadAllAt's completeness check and every history's filter from that read. Not for long-lived
+   * use: as-ofs completed after its first read stay invisible to it.
+   */
+  readSession(): DynamoSnapshotStore {
+    return new DynamoSnapshotStore(this.table, true);
+  }
 
   /** Writes every card (batch), then the as-of marker, then moves the latest pointer forward if this as-of is newer. */
   async saveSnapshots(asOf: string, cards: readonly UnitScorecard[], _meta: { runId: string }): Promise<void> {
@@ -126,14 +141,35 @@ export class DynamoSnapshotStore implements SnapshotStore {
   }
 
   private async loadMarker(asOf: string): Promise<AsOfMarker | null> {
+    if (this.session) return (await this.loadMarkers()).find((m) => m.asOf === asOf) ?? null;
     const item = await this.getItem(asOfMarkerKey(asOf));
     return item ? toMarker(item) : null;
   }
 
-  private async loadMarkers(): Promise<AsOfMarker[]> {
+  /** Every complete as-of's marker; with `withUnits: false` only the as-of (a much smaller read, one page). */
+  private async loadMarkers(withUnits = true): Promise<AsOfMarker[]> {
+    if (this.session) {
+      if (this.markersMemo === null) {
+        const read = this.queryMarkers(true);
+        this.markersMemo = read;
+        // A failed read is not kept: the session's next call tries again (the caller still sees this failure).
+        read.catch(() => {
+          if (this.markersMemo === read) this.markersMemo = null;
+        });
+      }
+      return this.markersMemo;
+    }
+    return this.queryMarkers(withUnits);
+  }
+
+  private async queryMarkers(withUnits: boolean): Promise<AsOfMarker[]> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': ASOF_MARKER_PARTITION },
+      // Only the attributes read here: the marker's other attributes are not needed, and without the unit lists
+      // the as-of listing stays one small page however many units each as-of holds.
+      ProjectionExpression: withUnits ? 'SK, #units' : 'SK',
+      ...(withUnits ? { ExpressionAttributeNames: { '#units': 'units' } } : {}),
       ConsistentRead: true,
     });
     return items.map(toMarker);
@@ -154,13 +190,16 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   /** Every card of a complete as-of, ordered by unit ref. */
   async loadAllAt(asOf: string): Promise<UnitScorecard[]> {
-    const marker = await this.loadMarker(asOf);
+    // Marker and index read side by side: one round trip instead of two (an incomplete as-of's items are dropped).
+    const [marker, items] = await Promise.all([
+      this.loadMarker(asOf),
+      this.table.queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': asOfPartition(asOf) },
+      }),
+    ]);
     if (!marker) return [];
-    const items = await this.table.queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': asOfPartition(asOf) },
-    });
     const found = new Map<string, UnitScorecard>();
     for (const item of items) {
       const unit = String(item.unit);
@@ -181,29 +220,36 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   /** Complete as-ofs, oldest first. */
   async listAsOfs(): Promise<string[]> {
-    return (await this.loadMarkers()).map((m) => m.asOf);
+    return (await this.loadMarkers(false)).map((m) => m.asOf);
   }
 
   /** A unit's cards at complete as-ofs within [from, to] (inclusive; `to` also matches as-ofs it prefixes), oldest first. */
   async loadUnitHistory(unit: UnitRef, opts: { from?: string; to?: string } = {}): Promise<UnitScorecard[]> {
-    const [markers, items] = await Promise.all([
+    return (await this.loadHistories([unit], opts))[0] ?? [];
+  }
+
+  /** Several units' histories (same order as `units`), reading the as-of markers once and the units in parallel. */
+  async loadHistories(units: readonly UnitRef[], opts: { from?: string; to?: string } = {}): Promise<UnitScorecard[][]> {
+    const [markers, ...perUnit] = await Promise.all([
       this.loadMarkers(),
-      this.table.queryAll({
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': unitPartition(unit),
-          ':from': `SNAP#${opts.from ?? ''}`,
-          // U+FFFF sorts after every character an as-of can contain: an open end includes the newest, and a
-          // date-only `to` (2026-04-20) includes timestamped as-ofs of that day (2026-04-20T06:00:00Z).
-          ':to': `SNAP#${opts.to ?? ''}\uffff`,
-        },
-        ConsistentRead: true,
-      }),
+      ...units.map((unit) =>
+        this.table.queryAll({
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': unitPartition(unit),
+            ':from': `SNAP#${opts.from ?? ''}`,
+            // U+FFFF sorts after every character an as-of can contain: an open end includes the newest, and a
+            // date-only `to` (2026-04-20) includes timestamped as-ofs of that day (2026-04-20T06:00:00Z).
+            ':to': `SNAP#${opts.to ?? ''}\uffff`,
+          },
+          ConsistentRead: true,
+        }),
+      ),
     ]);
     const complete = new Map(markers.map((m) => [m.asOf, m]));
-    return items
-      .filter((item) => complete.get(String(item.asOf))?.units.has(unit) === true)
-      .map(decodeSnapshotItem);
+    return units.map((unit, i) =>
+      (perUnit[i] ?? []).filter((item) => complete.get(String(item.asOf))?.units.has(unit) === true).map(decodeSnapshotItem),
+    );
   }
 }
 

@@ -49,6 +49,16 @@ export interface SnapshotStore {
   listAsOfs(): Promise<string[]>;
   /** A unit's scorecards over time, oldest first (complete as-ofs only). */
   loadUnitHistory(unit: UnitRef, opts?: { from?: string; to?: string }): Promise<UnitScorecard[]>;
+  /**
+   * Optional: several units' histories at once, in the order of `units`, each as loadUnitHistory would return it.
+   * Adapters implement it when a batch is cheaper than one call per unit (DynamoDB reads the as-of markers once).
+   */
+  loadHistories?(units: readonly UnitRef[], opts?: { from?: string; to?: string }): Promise<UnitScorecard[][]>;
+  /**
+   * Optional: a short-lived view of this store for one request that may share reads between its calls (DynamoDB
+   * reads the as-of markers once). Writes and long-lived use belong on the store itself.
+   */
+  readSession?(): SnapshotStore;
 }
 
 export interface RunStore {

@@ -142,3 +142,64 @@ describe('DynamoDB snapshot store', () => {
     expect(await local.stores.snapshots.listAsOfs()).not.toContain('2026-10-05');
   });
 });
+
+describe('DynamoDB snapshot store, batched reads for the API', () => {
+  // 2025 as-ofs, older than every as-of above, so these writes never move the latest pointer other tests read.
+  const week = ['2025-03-03', '2025-03-10', '2025-03-17'];
+
+  beforeAll(async () => {
+    for (const [i, asOf] of week.entries()) {
+      await local.stores.snapshots.saveSnapshots(asOf, [makeCard('pod:many-a', asOf, { score: 10 + i }), makeCard('pod:many-b', asOf, { score: 20 + i })], { runId: `m${i}` });
+    }
+    // Left-overs the markers do not list: an item of an as-of that never completed and a unit dropped on rerun.
+    await local.stores.dynamo.batchPut([encodeSnapshotItem(makeCard('pod:many-a', '2025-03-24'), '2025-03-24')]);
+    await local.stores.dynamo.batchPut([encodeSnapshotItem(makeCard('pod:many-gone', '2025-03-10'), '2025-03-10')]);
+  });
+
+  it('loads several units’ histories exactly as one-by-one loads would, reading the as-of markers once', async () => {
+    const snapshots = local.stores.snapshots;
+    expect(snapshots.loadHistories).toBeDefined();
+    const units = ['pod:many-a', 'pod:many-gone', 'pod:many-none', 'pod:many-b'];
+    const oneByOne = await Promise.all(units.map((u) => snapshots.loadUnitHistory(u)));
+    local.stores.resetMetrics();
+    const batched = await snapshots.loadHistories?.(units);
+    expect(local.stores.metrics().calls).toEqual({ 'dynamodb.Query': 1 + units.length });
+    expect(batched).toEqual(oneByOne);
+    expect(batched?.[0]?.map((c) => c.asOf)).toEqual(week);
+    expect(batched?.[1]).toEqual([]);
+    expect(batched?.[3]?.map((c) => c.score)).toEqual([20, 21, 22]);
+  });
+
+  it('answers a read session’s as-of listing, as-of loads and histories from one read of the markers', async () => {
+    const snapshots = local.stores.snapshots;
+    const direct = {
+      asOfs: await snapshots.listAsOfs(),
+      at: await snapshots.loadAllAt('2025-03-10'),
+      history: await snapshots.loadUnitHistory('pod:many-b'),
+    };
+    local.stores.resetMetrics();
+    const session = snapshots.readSession?.();
+    expect(session).toBeDefined();
+    const asOfs = await session?.listAsOfs();
+    const [at, history, missing] = await Promise.all([
+      session?.loadAllAt('2025-03-10'),
+      session?.loadUnitHistory('pod:many-b'),
+      session?.loadAllAt('2025-03-24'),
+    ]);
+    expect({ asOfs, at, history }).toEqual(direct);
+    expect(at?.map((c) => c.unit)).toEqual(['pod:many-a', 'pod:many-b']);
+    expect(missing).toEqual([]);
+    // One marker query, two as-of index queries, one unit query; no per-as-of marker reads.
+    expect(local.stores.metrics().calls).toEqual({ 'dynamodb.Query': 4 });
+  });
+
+  it('keeps a read session on the markers it first read, while a new session sees a later completed as-of', async () => {
+    const session = local.stores.snapshots.readSession?.();
+    expect(await session?.listAsOfs()).not.toContain('2025-03-31');
+    await local.stores.snapshots.saveSnapshots('2025-03-31', [makeCard('pod:many-a', '2025-03-31')], { runId: 'm9' });
+    expect(await session?.listAsOfs()).not.toContain('2025-03-31');
+    expect(await session?.loadAllAt('2025-03-31')).toEqual([]);
+    expect(await local.stores.snapshots.readSession?.().listAsOfs()).toContain('2025-03-31');
+    expect((await local.stores.snapshots.loadUnitHistory('pod:many-a')).map((c) => c.asOf)).toEqual([...week, '2025-03-31']);
+  });
+});
