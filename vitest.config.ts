@@ -34,6 +34,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          // Most of the time is spent waiting (retry back-offs, stalled servers, child processes), so three files
+          // side by side fit on two cores.
+          maxWorkers: 3,
         },
       },
     ],

@@ -248,8 +248,8 @@ export function cellsFor(source: MatrixSource, target: { unit: string; wrongEnv:
       : { fault: 'timeout (4 s stall)', variant: 'once', inject: { kind: 'delay', ms: 4_000 }, expect: 'ok-after-retry' },
     gh
       ? // Without a per-request timeout a hung GitHub request is ended by the binding's deadline (Lambda: remaining
-        // time − 10 s; here a 12 s budget).
-        { fault: 'timeout (server hangs)', variant: 'always', inject: { kind: 'delay', ms: 60_000 }, budgetMs: 12_000, expect: 'failed', code: /^DEADLINE$/, reason: /budget/ }
+        // time − 10 s; here a 25 s budget, well above a normal full pass of any binding even on a busy machine).
+        { fault: 'timeout (server hangs)', variant: 'always', inject: { kind: 'delay', ms: 60_000 }, budgetMs: 25_000, expect: 'failed', code: /^DEADLINE$/, reason: /budget/ }
       : { fault: 'timeout (server hangs)', variant: 'always', inject: { kind: 'delay', ms: 60_000 }, expect: 'failed', code: /^NETWORK$/, reason: /timed out/ },
     { fault: 'malformed JSON', variant: 'always', inject: { kind: 'malformed-json' }, expect: 'failed', code: /^MALFORMED_PAGE$/, reason: /JSON|malformed/ },
     { fault: 'truncated body', variant: 'always', inject: { kind: 'truncated' }, expect: 'failed', code: /^MALFORMED_PAGE$/, reason: /JSON|malformed/ },
