@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UnitRef } from '../org/index.js';
 import type { UnitScorecard } from '../scoring/types.js';
 import type { Cursor } from '../sources/contract.js';
@@ -183,9 +183,35 @@ export class DynamoSnapshotStore implements SnapshotStore {
       if (!pointer || typeof pointer.asOf !== 'string') return null;
       at = pointer.asOf;
     }
-    const [marker, item] = await Promise.all([this.loadMarker(at), this.getItem(snapshotKey(unit, at))]);
+    // Marker and card in one BatchGetItem: one call instead of two GetItems.
+    const markerKey = asOfMarkerKey(at);
+    const cardKey = snapshotKey(unit, at);
+    const items = await this.batchGet([markerKey, cardKey]);
+    const markerItem = items.find((i) => i.PK === markerKey.PK && i.SK === markerKey.SK);
+    const item = items.find((i) => i.PK === cardKey.PK && i.SK === cardKey.SK);
+    const marker = markerItem ? toMarker(markerItem) : null;
     if (!marker || !marker.units.has(unit) || !item) return null;
     return decodeSnapshotItem(item);
+  }
+
+  /** Consistent BatchGetItem of a few keys (at most 100), re-asking for UnprocessedKeys a bounded number of times. */
+  private async batchGet(keys: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 5) {
+        throw new StorageError({ code: 'BATCH_GET_UNPROCESSED', reason: `${pending.length} key(s) still unprocessed after ${attempt - 1} batch reads`, path: this.table.name });
+      }
+      // Backoff only before a retry; DynamoDB returns UnprocessedKeys when it throttles part of a batch.
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+      const keysNow = pending;
+      const out = await call('BATCH_GET_FAILED', this.table.name, 'could not read items', () =>
+        this.table.doc.send(new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: keysNow, ConsistentRead: true } } })),
+      );
+      found.push(...(out.Responses?.[this.table.name] ?? []));
+      pending = out.UnprocessedKeys?.[this.table.name]?.Keys ?? [];
+    }
+    return found;
   }
 
   /** Every card of a complete as-of, ordered by unit ref. */

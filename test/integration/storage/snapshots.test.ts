@@ -193,6 +193,14 @@ describe('DynamoDB snapshot store, batched reads for the API', () => {
     expect(local.stores.metrics().calls).toEqual({ 'dynamodb.Query': 4 });
   });
 
+  it('reads one card with a single batch read of its marker and item, and none for a unit the marker omits', async () => {
+    local.stores.resetMetrics();
+    expect((await local.stores.snapshots.loadScorecard('pod:many-b', '2025-03-17'))?.score).toBe(22);
+    expect(local.stores.metrics().calls).toEqual({ 'dynamodb.BatchGetItem': 1 });
+    expect(await local.stores.snapshots.loadScorecard('pod:many-gone', '2025-03-10')).toBeNull();
+    expect(await local.stores.snapshots.loadScorecard('pod:many-a', '2025-03-24')).toBeNull();
+  });
+
   it('keeps a read session on the markers it first read, while a new session sees a later completed as-of', async () => {
     const session = local.stores.snapshots.readSession?.();
     expect(await session?.listAsOfs()).not.toContain('2025-03-31');
