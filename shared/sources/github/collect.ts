@@ -4,7 +4,7 @@ import type { CollectContext, CollectOutcome, Cursor, RawPage } from '../contrac
 import { MalformedPageError, SourceAuthError } from '../errors.js';
 import { GithubClient, pathOnly } from './client.js';
 import type { GithubResponse } from './client.js';
-import { pseudonymiser, redactPeople } from '../http/index.js';
+import { rawPagePseudonymiser, redactPeople } from '../http/index.js';
 import { checkPageBody } from './shapes.js';
 import type { GithubStream } from './shapes.js';
 
@@ -92,7 +92,7 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
   const removedIds: string[] = [];
   let seq = 0;
   // Raw pages are stored, so logins, names and emails are pseudonymised/stripped before a page leaves here.
-  const pseudonymise = pseudonymiser(ctx.credentials[ctx.org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY']);
+  const pseudonymise = rawPagePseudonymiser(ctx);
   // Pages are handed on in order, one at a time, so the pipeline stores them in sequence.
   let emitChain: Promise<void> = Promise.resolve();
   const emit = (kind: GithubStream, target: string, res: GithubResponse, parent?: Record<string, unknown>): Promise<void> => {

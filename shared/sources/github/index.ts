@@ -1,5 +1,6 @@
 import type { OrgConfig } from '../../org/index.js';
 import type { SourcePlugin } from '../contract.js';
+import { actorKeyEnv } from '../http/index.js';
 import { collectGithub } from './collect.js';
 import type { GithubCollectOptions } from './collect.js';
 import { normaliseGithubPage } from './normalise.js';
@@ -15,7 +16,7 @@ export function createGithubSource(options: GithubCollectOptions = {}): SourcePl
   return {
     id: 'github',
     credentialEnvNames: (org: OrgConfig) =>
-      org.sources.github ? [org.sources.github.auth.tokenEnv, org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY'] : [],
+      org.sources.github ? [org.sources.github.auth.tokenEnv, actorKeyEnv(org)] : [],
     collect: (ctx) => collectGithub(ctx, options),
     normalise: normaliseGithubPage,
   };

@@ -1,4 +1,6 @@
 import { actorHasher } from '../../kernel/index.js';
+import type { OrgConfig } from '../../org/index.js';
+import type { CollectContext } from '../contract.js';
 
 // Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Before a page leaves
 // the connector, person objects lose their names, emails and avatars, and person identifiers (Jira account ids,
@@ -50,4 +52,14 @@ export function redactPeople<T>(body: T, pseudonymise: (personId: string) => str
     return out;
   };
   return walk(body) as T;
+}
+
+/** The environment variable holding the actor-hash key: the org's setting, or the conventional name. */
+export function actorKeyEnv(org: OrgConfig): string {
+  return org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY';
+}
+
+/** The pseudonymiser every connector applies to raw pages before they leave it (keyed by the actor-hash key). */
+export function rawPagePseudonymiser(ctx: Pick<CollectContext, 'org' | 'credentials'>): (personId: string) => string {
+  return pseudonymiser(ctx.credentials[actorKeyEnv(ctx.org)]);
 }

@@ -1,7 +1,7 @@
-import { listUnits, type JiraBinding, type OrgConfig } from '../../org/index.js';
+import { listUnits, type JiraBinding } from '../../org/index.js';
 import type { CollectContext, CollectOutcome, Cursor, RawPage } from '../contract.js';
 import { RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError } from '../errors.js';
-import { basicAuthorization, HttpClient, pseudonymiser, redactPeople, type HttpClientOptions, type JsonResponse } from '../http/index.js';
+import { basicAuthorization, HttpClient, rawPagePseudonymiser, redactPeople, type HttpClientOptions, type JsonResponse } from '../http/index.js';
 import { boardPageSchema, changelogPageSchema, searchPageSchema, sprintPageSchema } from './schemas.js';
 
 // Jira collection for one binding. Enhanced search (/search/jql) with explicit fields and the changelog
@@ -101,7 +101,7 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const pseudonymise = pseudonymiser(actorKey(ctx.org, ctx.credentials));
+  const pseudonymise = rawPagePseudonymiser(ctx);
   let seq = 0;
   const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
     const page: RawPage = {
@@ -252,9 +252,4 @@ async function collectSprints(
     }
   }
   return { boards: new Set(boardIds).size, sprints };
-}
-
-/** The actor-hash key from the org's settings, when configured and provided. */
-export function actorKey(org: OrgConfig, credentials: Readonly<Record<string, string>>): string | undefined {
-  return credentials[org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY'];
 }

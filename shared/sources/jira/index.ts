@@ -1,5 +1,6 @@
 import type { OrgConfig } from '../../org/index.js';
 import type { SourcePlugin } from '../contract.js';
+import { actorKeyEnv } from '../http/index.js';
 import { collectJira, type JiraCollectOptions } from './collect.js';
 import { normaliseJiraPage } from './normalise.js';
 
@@ -12,7 +13,7 @@ export function jiraCredentialEnvNames(org: OrgConfig): string[] {
   const auth = org.sources.jira?.auth;
   const names = auth ? [auth.emailEnv, auth.tokenEnv] : [];
   // Raw pages are pseudonymised with the same key the pipeline hashes actors with (its fallback name too).
-  names.push(org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY');
+  names.push(actorKeyEnv(org));
   return names;
 }
 

@@ -5,7 +5,7 @@ import {
   basicAuthorization,
   bearerAuthorization,
   HttpClient,
-  pseudonymiser,
+  rawPagePseudonymiser,
   redactPeople,
   type HttpClientOptions,
   type JsonResponse,
@@ -79,7 +79,7 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const pseudonymise = pseudonymiser(ctx.credentials[ctx.org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY']);
+  const pseudonymise = rawPagePseudonymiser(ctx);
   let seq = 0;
   const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
     const page: RawPage = {

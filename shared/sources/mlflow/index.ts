@@ -1,5 +1,6 @@
 import type { OrgConfig } from '../../org/index.js';
 import type { SourcePlugin } from '../contract.js';
+import { actorKeyEnv } from '../http/index.js';
 import { collectMlflow, type MlflowCollectOptions } from './collect.js';
 import { normaliseMlflowPage } from './normalise.js';
 
@@ -12,7 +13,7 @@ export function mlflowCredentialEnvNames(org: OrgConfig): string[] {
   const auth = org.sources.mlflow?.auth;
   const names = !auth || auth.kind === 'none' ? [] : auth.kind === 'bearer' ? [auth.tokenEnv] : [auth.usernameEnv, auth.passwordEnv];
   // Raw pages are pseudonymised with the same key the pipeline hashes actors with (its fallback name too).
-  names.push(org.settings.actorHashKeyEnv ?? 'RADAR_ACTOR_HASH_KEY');
+  names.push(actorKeyEnv(org));
   return names;
 }
 
