@@ -19,6 +19,11 @@ if (!hasLegacy) {
     else process.exit(code ?? 1);
   });
 } else {
+  // `radar explain org | head` closes the pipe early: that is the reader's choice, not an error to print.
+  process.stdout.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('./main.ts');
