@@ -1,6 +1,6 @@
 import { actorHasher } from '../../kernel/index.js';
 import type { OrgConfig } from '../../org/index.js';
-import type { CollectContext } from '../contract.js';
+import type { CollectContext, RawPage } from '../contract.js';
 
 // Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Before a page leaves
 // the connector, person objects lose their names, emails and avatars, and person identifiers (Jira account ids,
@@ -62,4 +62,22 @@ export function actorKeyEnv(org: OrgConfig): string {
 /** The pseudonymiser every connector applies to raw pages before they leave it (keyed by the actor-hash key). */
 export function rawPagePseudonymiser(ctx: Pick<CollectContext, 'org' | 'credentials'>): (personId: string) => string {
   return pseudonymiser(ctx.credentials[actorKeyEnv(ctx.org)]);
+}
+
+/**
+ * Returns the function a connector calls for each received JSON page: it numbers the page, pseudonymises the
+ * people in it and hands it to ctx.onPage, in order.
+ */
+export function rawPageEmitter(
+  source: RawPage['source'],
+  ctx: Pick<CollectContext, 'org' | 'credentials' | 'binding' | 'onPage'>,
+): (stream: string, res: { path: string; fetchedAt: string; status: number; body: unknown }) => Promise<void> {
+  const pseudonymise = rawPagePseudonymiser(ctx);
+  let seq = 0;
+  return async (stream, res) => {
+    await ctx.onPage({
+      source, bindingId: ctx.binding.id, stream, path: res.path, seq: seq++,
+      fetchedAt: res.fetchedAt, status: res.status, body: redactPeople(res.body, pseudonymise),
+    });
+  };
 }

@@ -1,7 +1,7 @@
 import { listUnits, type JiraBinding } from '../../org/index.js';
-import type { CollectContext, CollectOutcome, Cursor, RawPage } from '../contract.js';
+import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
 import { RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError } from '../errors.js';
-import { basicAuthorization, HttpClient, rawPagePseudonymiser, redactPeople, type HttpClientOptions, type JsonResponse } from '../http/index.js';
+import { basicAuthorization, HttpClient, rawPageEmitter, type HttpClientOptions, type JsonResponse } from '../http/index.js';
 import { boardPageSchema, changelogPageSchema, searchPageSchema, sprintPageSchema } from './schemas.js';
 
 // Jira collection for one binding. Enhanced search (/search/jql) with explicit fields and the changelog
@@ -101,21 +101,7 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const pseudonymise = rawPagePseudonymiser(ctx);
-  let seq = 0;
-  const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
-    const page: RawPage = {
-      source: 'jira',
-      bindingId: ctx.binding.id,
-      stream,
-      path: res.path,
-      seq: seq++,
-      fetchedAt: res.fetchedAt,
-      status: res.status,
-      body: redactPeople(res.body, pseudonymise),
-    };
-    await ctx.onPage(page);
-  };
+  const emit = rawPageEmitter('jira', ctx);
 
   const cursor = readCursor(ctx.cursor);
   const asOfMinute = Math.floor(Date.parse(ctx.asOf) / MINUTE) * MINUTE;

@@ -1,14 +1,12 @@
 import { listUnits, type OrgConfig } from '../../org/index.js';
-import type { CollectContext, CollectOutcome, Cursor, RawPage } from '../contract.js';
+import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
 import { RepeatingCursorError, SourceAuthError, SourceError } from '../errors.js';
 import {
   basicAuthorization,
   bearerAuthorization,
   HttpClient,
-  rawPagePseudonymiser,
-  redactPeople,
+  rawPageEmitter,
   type HttpClientOptions,
-  type JsonResponse,
 } from '../http/index.js';
 import { getExperimentSchema, modelVersionsPageSchema, registeredModelsPageSchema, runsPageSchema } from './schemas.js';
 
@@ -79,21 +77,7 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const pseudonymise = rawPagePseudonymiser(ctx);
-  let seq = 0;
-  const emit = async (stream: string, res: JsonResponse<unknown>): Promise<void> => {
-    const page: RawPage = {
-      source: 'mlflow',
-      bindingId: ctx.binding.id,
-      stream,
-      path: res.path,
-      seq: seq++,
-      fetchedAt: res.fetchedAt,
-      status: res.status,
-      body: redactPeople(res.body, pseudonymise),
-    };
-    await ctx.onPage(page);
-  };
+  const emit = rawPageEmitter('mlflow', ctx);
 
   const cursor = readCursor(ctx.cursor);
   const asOfMs = Date.parse(ctx.asOf);
