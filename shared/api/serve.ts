@@ -7,7 +7,8 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type * as Vite from 'vite';
-import { RadarError } from '../kernel/index.js';
+import { renderContentSecurityPolicy } from '../../dashboard/src/csp.js';
+import { isLoopbackAddress, isLoopbackHostHeader, RadarError } from '../kernel/index.js';
 import type { LoggerPort } from '../kernel/index.js';
 import type { RunStore, SnapshotStore } from '../storage/ports.js';
 import { buildApiApp } from './app.js';
@@ -20,10 +21,24 @@ export interface ServeDashboardOptions {
   port?: number;
   /** Default 127.0.0.1: local mode is never exposed on other interfaces unless asked. */
   host?: string;
+  /** Verifies callers (e.g. jwtAuthoriser against the local sign-in provider); without it every caller sees all. */
   authorise?: (req: Request) => Promise<Scope>;
+  /**
+   * What the dashboard needs to sign in, served as /config.json (the same file CloudFront serves in AWS); its
+   * `signInOrigins` join the CSP's connect-src. Without it /config.json says sign-in is off.
+   */
+  signIn?: DashboardSignInConfig;
   logger?: LoggerPort;
   /** Where the Vite app lives; defaults to the repository's dashboard/ folder. */
   dashboardDir?: string;
+}
+
+/** The sign-in part of /config.json: an OpenID Connect provider and the dashboard's public client. */
+export interface DashboardSignInConfig {
+  authority: string;
+  clientId: string;
+  /** Origins the browser fetches during sign-in (discovery, token endpoint): added to connect-src. */
+  signInOrigins: string[];
 }
 
 export interface DashboardServer {
@@ -94,22 +109,42 @@ export async function ensureDashboardBuilt(dir: string = DEFAULT_DASHBOARD_DIR):
  * @example const { url, close } = await serveDashboard({ snapshots, runs, port: 0 });
  */
 export async function serveDashboard(opts: ServeDashboardOptions): Promise<DashboardServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const exposed = !isLoopbackAddress(host);
+  if (exposed && opts.authorise === undefined) {
+    // Without sign-in every caller reads every unit: that may only ever be reachable from this machine.
+    throw new DashboardServeError({ reason: `listening on ${host} (not loopback) needs sign-in (--auth)` });
+  }
   const dist = await ensureDashboardBuilt(opts.dashboardDir);
   const api = buildApiApp({ snapshots: opts.snapshots, runs: opts.runs, authorise: opts.authorise, logger: opts.logger });
   const indexHtml = await readFile(join(dist, 'index.html'), 'utf8');
 
+  const csp = renderContentSecurityPolicy(opts.signIn?.signInOrigins ?? []);
+  const config = JSON.stringify(
+    opts.signIn ? { apiBase: '/api', auth: { authority: opts.signIn.authority, clientId: opts.signIn.clientId } } : { apiBase: '/api', auth: null },
+  );
+
   const app = new Hono();
+  // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this server with its own name in Host. Only
+  // loopback names are answered, unless the server is deliberately exposed (which requires sign-in).
+  app.use('*', async (c, next) => {
+    if (!exposed && !isLoopbackHostHeader(c.req.header('host'))) {
+      return c.text('421 Misdirected Request: this local server answers only 127.0.0.1, localhost or [::1]\n', 421, {
+        'Cache-Control': 'no-store',
+      });
+    }
+    await next();
+  });
   // The API app owns everything under /api, including its own problem-JSON 404s.
   app.all('/api/*', (c) => api.fetch(c.req.raw));
   app.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
-    c.header(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    c.header('Content-Security-Policy', csp);
   });
+  // What CloudFront serves from S3 in AWS: where the API is and how to sign in.
+  app.get('/config.json', (c) => c.body(config, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }));
   app.use(
     '/assets/*',
     serveStatic({
@@ -124,7 +159,6 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Dashb
   // Views are hash routes (#/unit/pod:x), so every other GET is the app shell.
   app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
 
-  const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host }, () => resolve(s));
     s.once('error', (cause) => reject(new DashboardServeError({ reason: `cannot listen on ${host}:${opts.port ?? 8080}`, cause })));

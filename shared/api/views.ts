@@ -1,5 +1,6 @@
 import type { UnitKind, UnitRef } from '../org/index.js';
-import type { Level, UnitScorecard } from '../scoring/types.js';
+import { safeEvidenceUrl } from '../kernel/index.js';
+import type { EvidenceLink, Level, UnitScorecard } from '../scoring/types.js';
 import type { RunRecord } from '../storage/ports.js';
 import type {
   LevelDistribution,
@@ -148,8 +149,19 @@ export function buildUnitSummaries(
     });
 }
 
+/** Keeps only http(s) evidence links, so a `javascript:` URL in vendor data never reaches a page as a link. */
+export function withSafeEvidence(card: UnitScorecard): UnitScorecard {
+  const safe = (links: readonly EvidenceLink[]): EvidenceLink[] => links.filter((l) => safeEvidenceUrl(l.url) !== null);
+  return {
+    ...card,
+    dimensions: card.dimensions.map((d) => ({ ...d, signals: d.signals.map((s) => ({ ...s, evidence: safe(s.evidence) })) })),
+    ...(card.mlops ? { mlops: card.mlops.map((m) => ({ ...m, evidence: m.evidence.map((e) => ({ ...e, links: safe(e.links) })) })) } : {}),
+  };
+}
+
 /** Hides rollup members outside the caller's scope (and a weakest member they may not see). */
-export function buildUnitResponse(scope: Scope, card: UnitScorecard): UnitResponse {
+export function buildUnitResponse(scope: Scope, stored: UnitScorecard): UnitResponse {
+  const card = withSafeEvidence(stored);
   if (scope.kind === 'all' || !card.rollup) return { scorecard: card, hiddenMembers: 0 };
   const members = card.rollup.members.filter((m) => canRead(scope, m.unit));
   const weakest = card.rollup.weakest && canRead(scope, card.rollup.weakest.unit) ? card.rollup.weakest : null;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageError } from './errors.js';
 
@@ -13,12 +13,31 @@ export interface DataDirLockInfo {
   /** Empty while the owner is still starting its servers. */
   dynamodb: string;
   s3: string;
+  /** The credentials the owner's embedded servers accept (per process; the file is 0600 in a 0700 directory). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+/** Endpoints of a data directory's servers and the credentials they accept. */
+export interface DataDirEndpoints {
+  dynamodb: string;
+  s3: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** What claiming a data directory gave us. */
 export type DataDirClaim =
-  | { kind: 'owner'; publish(endpoints: { dynamodb: string; s3: string }): void; release(): void }
-  | { kind: 'attach'; endpoints: { dynamodb: string; s3: string } };
+  | { kind: 'owner'; publish(endpoints: DataDirEndpoints): void; release(): void }
+  | { kind: 'attach'; endpoints: DataDirEndpoints };
+
+/**
+ * Creates the data directory readable by its owner only (0700), and tightens an existing one: it holds the
+ * organisation's scores, raw vendor pages and the embedded servers' credentials.
+ */
+export function secureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -33,9 +52,13 @@ function isAlive(pid: number): boolean {
 function readLock(path: string): DataDirLockInfo | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<DataDirLockInfo>;
-    return typeof parsed.pid === 'number'
-      ? { pid: parsed.pid, dynamodb: String(parsed.dynamodb ?? ''), s3: String(parsed.s3 ?? '') }
-      : null;
+    if (typeof parsed.pid !== 'number') return null;
+    const info: DataDirLockInfo = { pid: parsed.pid, dynamodb: String(parsed.dynamodb ?? ''), s3: String(parsed.s3 ?? '') };
+    if (typeof parsed.accessKeyId === 'string' && typeof parsed.secretAccessKey === 'string') {
+      info.accessKeyId = parsed.accessKeyId;
+      info.secretAccessKey = parsed.secretAccessKey;
+    }
+    return info;
   } catch {
     // Missing, half-written or unreadable: treated as no lock; the exclusive create below settles races.
     return null;
@@ -47,16 +70,17 @@ function readLock(path: string): DataDirLockInfo | null {
  * process that owns it. A lock left by a dead process is taken over.
  */
 export async function claimDataDir(dataDir: string, opts: { waitMs?: number } = {}): Promise<DataDirClaim> {
-  mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const path = join(dataDir, 'radar.lock');
   const deadline = Date.now() + (opts.waitMs ?? 15_000);
   for (;;) {
     try {
-      writeFileSync(path, JSON.stringify({ pid: process.pid, dynamodb: '', s3: '' }), { flag: 'wx' });
+      writeFileSync(path, JSON.stringify({ pid: process.pid, dynamodb: '', s3: '' }), { flag: 'wx', mode: 0o600 });
       let released = false;
       return {
         kind: 'owner',
-        publish: (endpoints) => writeFileSync(path, JSON.stringify({ pid: process.pid, ...endpoints })),
+        publish: ({ credentials, ...endpoints }) =>
+          writeFileSync(path, JSON.stringify({ pid: process.pid, ...endpoints, ...(credentials ?? {}) }), { mode: 0o600 }),
         release: () => {
           if (released) return;
           released = true;
@@ -70,7 +94,10 @@ export async function claimDataDir(dataDir: string, opts: { waitMs?: number } = 
     }
     const lock = readLock(path);
     if (lock && isAlive(lock.pid)) {
-      if (lock.dynamodb !== '' && lock.s3 !== '') return { kind: 'attach', endpoints: { dynamodb: lock.dynamodb, s3: lock.s3 } };
+      if (lock.dynamodb !== '' && lock.s3 !== '') {
+        const credentials = lock.accessKeyId !== undefined && lock.secretAccessKey !== undefined ? { accessKeyId: lock.accessKeyId, secretAccessKey: lock.secretAccessKey } : undefined;
+        return { kind: 'attach', endpoints: { dynamodb: lock.dynamodb, s3: lock.s3, ...(credentials ? { credentials } : {}) } };
+      }
     } else if (lock) {
       rmSync(path, { force: true });
       continue;

@@ -7,6 +7,7 @@ import { claimDataDir, type DataDirClaim } from './data-dir-lock.js';
 import { DynamoCursorStore, DynamoRunStore, DynamoSnapshotStore } from './dynamo-stores.js';
 import { DynamoTable, createDocumentClient, ensureTable, type BatchRetryOptions } from './dynamo-table.js';
 import { startEmbeddedDynamo, startEmbeddedS3, type EmbeddedServer } from './embedded.js';
+import { embeddedCredentials, type LocalCredentials } from './embedded-guard.js';
 import type { StorageCallCounts, Stores } from './ports.js';
 import { S3ObjectStore, ensureBucket } from './s3-objects.js';
 
@@ -85,7 +86,9 @@ export interface OpenedStores {
   dataDir: string | null;
 }
 
-// Loopback endpoints get fixed placeholder credentials instead of whatever the developer's AWS profile holds
+// Embedded servers on disk (the CLI's `.radar/`) accept only this process's random credentials (embedded-guard.ts);
+// a process attaching to them reads those from the data directory's lock file. Other loopback endpoints (test
+// servers in memory, a developer's own dynalite) get fixed placeholder credentials instead of whatever the developer's AWS profile holds
 // (which must never be sent to, or logged by, a local server). dynalite accepts any signature; s3rver verifies
 // signatures against its one built-in public dummy key pair, S3RVER/S3RVER, so S3 uses that.
 const LOCAL_DYNAMODB_CREDENTIALS = { accessKeyId: 'radar-local', secretAccessKey: 'radar-local' };
@@ -154,6 +157,9 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
   };
   let clients: StorageClients | undefined;
   let claim: DataDirClaim | null = null;
+  // Credentials per endpoint that this process started or attached to; absent ones use the placeholders.
+  let dynamoCredentials: LocalCredentials | undefined;
+  let s3Credentials: LocalCredentials | undefined;
   const releaseClaim = () => {
     if (claim?.kind === 'owner') claim.release();
   };
@@ -164,23 +170,36 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
       claim = await claimDataDir(dataDir);
       if (claim.kind === 'attach') {
         // Another live radar process serves this data directory: use its servers rather than fight over LevelDB.
-        dynamodb ??= claim.endpoints.dynamodb;
-        s3 ??= claim.endpoints.s3;
+        if (dynamodb === undefined) {
+          dynamodb = claim.endpoints.dynamodb;
+          dynamoCredentials = claim.endpoints.credentials;
+        }
+        if (s3 === undefined) {
+          s3 = claim.endpoints.s3;
+          s3Credentials = claim.endpoints.credentials;
+        }
       }
     }
+    const own = dataDir === null ? null : embeddedCredentials();
     if (dynamodb === undefined) {
-      const server = await startEmbeddedDynamo(dataDir === null ? undefined : resolve(dataDir, 'dynamodb'));
+      const server = await startEmbeddedDynamo(dataDir === null ? undefined : resolve(dataDir, 'dynamodb'), { credentials: own });
       started.push(server);
       dynamodb = server.endpoint;
+      dynamoCredentials = own ?? undefined;
     }
     if (s3 === undefined) {
-      const server = await startEmbeddedS3(dataDir === null ? undefined : resolve(dataDir, 's3'));
+      const server = await startEmbeddedS3(dataDir === null ? undefined : resolve(dataDir, 's3'), { credentials: own });
       started.push(server);
       s3 = server.endpoint;
+      s3Credentials = own ?? undefined;
     }
-    if (claim?.kind === 'owner') claim.publish({ dynamodb, s3 });
+    if (claim?.kind === 'owner') claim.publish({ dynamodb, s3, ...(own !== null && started.length > 0 ? { credentials: own } : {}) });
     clients = {
-      dynamodb: new DynamoDBClient({ region, endpoint: dynamodb, ...(isLoopback(dynamodb) ? { credentials: LOCAL_DYNAMODB_CREDENTIALS } : {}) }),
+      dynamodb: new DynamoDBClient({
+        region,
+        endpoint: dynamodb,
+        ...(isLoopback(dynamodb) ? { credentials: dynamoCredentials ?? LOCAL_DYNAMODB_CREDENTIALS } : {}),
+      }),
       s3: new S3Client({
         region,
         endpoint: s3,
@@ -190,7 +209,7 @@ export async function openStores(env: NodeJS.ProcessEnv = process.env, opts: Ope
         // (LOCAL-STACK.md), so checksums are only sent and checked where an operation requires them.
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
-        ...(isLoopback(s3) ? { credentials: LOCAL_S3_CREDENTIALS } : {}),
+        ...(isLoopback(s3) ? { credentials: s3Credentials ?? LOCAL_S3_CREDENTIALS } : {}),
       }),
     };
     const stores = createStores(clients, { table, bucket, ...tuning });

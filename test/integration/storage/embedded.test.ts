@@ -125,6 +125,6 @@ describe('embedded storage data directory ownership', () => {
     cleanups.push(() => opened.close());
     expect(opened.endpoints).not.toEqual(holder.endpoints);
     expect(await opened.stores.cursors.loadCursor('pod:child/github')).toEqual({ cursor: { from: 'child' }, asOf: '2026-03-03' });
-    expect(JSON.parse(readFileSync(join(dataDir, 'radar.lock'), 'utf8'))).toEqual({ pid: process.pid, ...opened.endpoints });
+    expect(JSON.parse(readFileSync(join(dataDir, 'radar.lock'), 'utf8'))).toMatchObject({ pid: process.pid, ...opened.endpoints });
   });
 });
