@@ -1,7 +1,7 @@
 export { buildApiApp } from './app.js';
 export type { ApiDeps } from './app.js';
 export { serveDashboard } from './serve.js';
-export type { ServeDashboardOptions, DashboardServer, DashboardSignInConfig } from './serve.js';
+export type { ServeDashboardOptions, DashboardServer, DashboardSignIn } from './serve.js';
 export { ALL_UNITS, canRead, filterByScope } from './scope.js';
 export type { Scope } from './scope.js';
 export {

@@ -24,21 +24,25 @@ export interface ServeDashboardOptions {
   /** Verifies callers (e.g. jwtAuthoriser against the local sign-in provider); without it every caller sees all. */
   authorise?: (req: Request) => Promise<Scope>;
   /**
-   * What the dashboard needs to sign in, served as /config.json (the same file CloudFront serves in AWS); its
-   * `signInOrigins` join the CSP's connect-src. Without it /config.json says sign-in is off.
+   * Sign-in: called once the server listens (the provider's redirect URLs need the dashboard URL), before the URL
+   * is returned. Its authority and client id are served as /config.json (the file CloudFront serves in AWS), its
+   * `signInOrigins` join the CSP's connect-src, and its `authorise` verifies every API call. Without it
+   * /config.json says sign-in is off.
    */
-  signIn?: DashboardSignInConfig;
+  signIn?: (dashboardUrl: string) => Promise<DashboardSignIn>;
   logger?: LoggerPort;
   /** Where the Vite app lives; defaults to the repository's dashboard/ folder. */
   dashboardDir?: string;
 }
 
-/** The sign-in part of /config.json: an OpenID Connect provider and the dashboard's public client. */
-export interface DashboardSignInConfig {
+/** How the dashboard signs in: an OpenID Connect provider, the dashboard's public client, and the API's check. */
+export interface DashboardSignIn {
   authority: string;
   clientId: string;
   /** Origins the browser fetches during sign-in (discovery, token endpoint): added to connect-src. */
   signInOrigins: string[];
+  /** Verifies the bearer token (e.g. jwtAuthoriser against the provider's JWKS) and returns the caller's scope. */
+  authorise: (req: Request) => Promise<Scope>;
 }
 
 export interface DashboardServer {
@@ -111,18 +115,27 @@ export async function ensureDashboardBuilt(dir: string = DEFAULT_DASHBOARD_DIR):
 export async function serveDashboard(opts: ServeDashboardOptions): Promise<DashboardServer> {
   const host = opts.host ?? '127.0.0.1';
   const exposed = !isLoopbackAddress(host);
-  if (exposed && opts.authorise === undefined) {
+  if (exposed && opts.authorise === undefined && opts.signIn === undefined) {
     // Without sign-in every caller reads every unit: that may only ever be reachable from this machine.
     throw new DashboardServeError({ reason: `listening on ${host} (not loopback) needs sign-in (--auth)` });
   }
   const dist = await ensureDashboardBuilt(opts.dashboardDir);
-  const api = buildApiApp({ snapshots: opts.snapshots, runs: opts.runs, authorise: opts.authorise, logger: opts.logger });
+  // Sign-in starts after listening; until it is ready, API calls wait for it rather than run unauthenticated.
+  let signIn: DashboardSignIn | undefined;
+  let signInReady: (value: DashboardSignIn | undefined) => void = () => undefined;
+  const signInPromise = new Promise<DashboardSignIn | undefined>((resolve) => (signInReady = resolve));
+  const authorise =
+    opts.signIn !== undefined
+      ? async (req: Request): Promise<Scope> => {
+          const ready = signIn ?? (await signInPromise);
+          if (ready === undefined) throw new DashboardServeError({ reason: 'sign-in did not start' });
+          return ready.authorise(req);
+        }
+      : opts.authorise;
+  const api = buildApiApp({ snapshots: opts.snapshots, runs: opts.runs, authorise, logger: opts.logger });
   const indexHtml = await readFile(join(dist, 'index.html'), 'utf8');
-
-  const csp = renderContentSecurityPolicy(opts.signIn?.signInOrigins ?? []);
-  const config = JSON.stringify(
-    opts.signIn ? { apiBase: '/api', auth: { authority: opts.signIn.authority, clientId: opts.signIn.clientId } } : { apiBase: '/api', auth: null },
-  );
+  let csp = renderContentSecurityPolicy([]);
+  let config = JSON.stringify({ apiBase: '/api', auth: null });
 
   const app = new Hono();
   // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this server with its own name in Host. Only
@@ -165,13 +178,24 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Dashb
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}/`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Keep-alive sockets from a browser would hold close() open; end them.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  const url = `http://${shownHost}:${port}/`;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      // Keep-alive sockets from a browser would hold close() open; end them.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.close((err) => (err ? reject(err) : resolve()));
+    });
+  if (opts.signIn !== undefined) {
+    try {
+      signIn = await opts.signIn(url);
+    } catch (cause) {
+      signInReady(undefined);
+      await close();
+      throw new DashboardServeError({ reason: 'sign-in could not start', cause });
+    }
+    signInReady(signIn);
+    csp = renderContentSecurityPolicy(signIn.signInOrigins);
+    config = JSON.stringify({ apiBase: '/api', auth: { authority: signIn.authority, clientId: signIn.clientId } });
+  }
+  return { url, close };
 }

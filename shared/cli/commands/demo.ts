@@ -6,7 +6,10 @@ import type { LocalPipeline } from '../../pipeline/index.js';
 import { DEMO_CREDENTIALS, DEMO_ORG_FILE, startSandboxes } from '../../sandbox/index.js';
 import type { RunningSandboxes } from '../../sandbox/index.js';
 import { demoAnchor } from '../../sandbox/demo/profile.js';
+import { formatSignInUsers, localDashboardSignIn } from '../local-sign-in.js';
+import type { LocalSignIn } from '../local-sign-in.js';
 import { progressReporter, terminalLogger } from '../progress.js';
+import { checkHostNeedsAuth } from './serve.js';
 
 const DEMO_WEEKS = 26;
 const WEEK_MS = 7 * 86_400_000;
@@ -42,14 +45,25 @@ export function demoCommand(): Command {
         '26 weekly snapshots through the real pipeline (skipped where they already exist), and the dashboard.',
     )
     .option('--port <n>', 'dashboard port (falls back to a free port when taken)', parsePort, 8080)
-    .action(async (opts: { port: number }) => {
+    .option('--host <address>', 'interface to listen on (other than loopback only with --auth)', '127.0.0.1')
+    .option('--auth', 'require sign-in: starts a local OpenID Connect provider with three demo users (steering, domain lead, pod lead) and prints them with their passwords')
+    .action(async (opts: { port: number; host: string; auth?: boolean }) => {
+      try {
+        checkHostNeedsAuth(opts.host, opts.auth);
+      } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const logger = terminalLogger();
       const anchor = demoAnchor(new Date());
       let sandboxes: RunningSandboxes | undefined;
       let pipeline: LocalPipeline | undefined;
       let server: { url: string; close(): Promise<void> } | undefined;
+      let signIn: LocalSignIn | undefined;
       const closeAll = async (): Promise<void> => {
         await server?.close();
+        await signIn?.close();
         await sandboxes?.close();
         await pipeline?.close();
       };
@@ -73,13 +87,21 @@ export function demoCommand(): Command {
             (result.run ? `; bindings failed: ${result.run.bindings.filter((b) => b.status !== 'ok').length}` : '') +
             '\n',
         );
-        const serveOpts = { snapshots: pipeline.deps.stores.snapshots, runs: pipeline.deps.stores.runs, logger };
+        const org = pipeline.deps.org;
+        const serveOpts = {
+          snapshots: pipeline.deps.stores.snapshots,
+          runs: pipeline.deps.stores.runs,
+          logger,
+          host: opts.host,
+          ...(opts.auth ? { signIn: localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
+        };
         try {
           server = await serveDashboard({ ...serveOpts, port: opts.port });
         } catch (err) {
           if (!isAddressInUse(err) && !/EADDRINUSE/.test(String(err))) throw err;
           server = await serveDashboard({ ...serveOpts, port: 0 });
         }
+        if (signIn) process.stdout.write(formatSignInUsers(signIn));
         process.stdout.write(`dashboard ${server.url}\n`);
       } catch (err) {
         await closeAll();

@@ -1,6 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { serveDashboard } from '../../api/index.js';
+import { isLoopbackAddress } from '../../kernel/index.js';
+import { loadOrgConfig } from '../../org/index.js';
+import { DEMO_ORG_FILE } from '../../sandbox/index.js';
 import { openStores } from '../../storage/index.js';
+import { formatSignInUsers, localDashboardSignIn } from '../local-sign-in.js';
+import type { LocalSignIn } from '../local-sign-in.js';
 
 // `radar serve`: the API and the dashboard on one local port, reading whatever storage the RADAR_* environment
 // points at (embedded dynalite + s3rver under .radar/ when no endpoint is set). It serves until interrupted.
@@ -8,6 +13,17 @@ import { openStores } from '../../storage/index.js';
 interface ServeOptions {
   port: number;
   host: string;
+  auth?: boolean;
+  config?: string;
+}
+
+/** `--host` other than loopback exposes the API to the network: only with sign-in. */
+export function checkHostNeedsAuth(host: string, auth: boolean | undefined): void {
+  if (!isLoopbackAddress(host) && auth !== true) {
+    throw new InvalidArgumentError(
+      `--host ${host} would expose every unit's scores to the network without sign-in; add --auth, or listen on 127.0.0.1 (the default)`,
+    );
+  }
 }
 
 function parsePort(value: string): number {
@@ -27,8 +43,10 @@ export function serveCommand(): Command {
         'Vite on first start (and whenever its sources are newer than dashboard/dist). Prints the URL; stop with Ctrl-C.',
     )
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 8080)
-    .option('--host <address>', 'interface to listen on', '127.0.0.1')
-    .addHelpText('after', '\nExamples:\n  $ radar serve\n  dashboard http://127.0.0.1:8080/\n\n  $ radar serve --port 0')
+    .option('--host <address>', 'interface to listen on (other than loopback only with --auth)', '127.0.0.1')
+    .option('--auth', 'require sign-in: starts a local OpenID Connect provider with demo users (printed with passwords)')
+    .option('--config <file>', 'org config whose units the sign-in groups name (with --auth)', DEMO_ORG_FILE)
+    .addHelpText('after', '\nExamples:\n  $ radar serve\n  dashboard http://127.0.0.1:8080/\n\n  $ radar serve --port 0\n  $ radar serve --auth')
     .showHelpAfterError('(run `radar serve --help` for usage)')
     .action(async (opts: ServeOptions) => {
       await runServe(opts);
@@ -37,14 +55,31 @@ export function serveCommand(): Command {
 }
 
 async function runServe(opts: ServeOptions): Promise<void> {
+  try {
+    checkHostNeedsAuth(opts.host, opts.auth);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const org = opts.auth ? (await loadOrgConfig(opts.config ?? DEMO_ORG_FILE)).config : undefined;
   const opened = await openStores(process.env);
   let server: Awaited<ReturnType<typeof serveDashboard>>;
+  let signIn: LocalSignIn | undefined;
   try {
-    server = await serveDashboard({ snapshots: opened.stores.snapshots, runs: opened.stores.runs, port: opts.port, host: opts.host });
+    server = await serveDashboard({
+      snapshots: opened.stores.snapshots,
+      runs: opened.stores.runs,
+      port: opts.port,
+      host: opts.host,
+      ...(org ? { signIn: localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
+    });
   } catch (err) {
+    await signIn?.close();
     await opened.close();
     throw err;
   }
+  if (signIn) process.stdout.write(formatSignInUsers(signIn));
   process.stdout.write(`dashboard ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -56,5 +91,6 @@ async function runServe(opts: ServeOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await server.close();
+  await signIn?.close();
   await opened.close();
 }
