@@ -242,7 +242,7 @@ export async function startLocalSignIn(opts: LocalSignInOptions): Promise<LocalS
     }
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login))?$/.exec((req.url ?? '').split('?')[0] ?? '');
     if (!m) {
-      providerCallback(req, res);
+      void providerCallback(req, res);
       return;
     }
     interaction(req, res, m[1] as string, m[2]).catch(() => {
