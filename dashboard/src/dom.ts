@@ -11,12 +11,27 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
+    if (name === 'href' && !isSafeHref(String(value))) continue;
     if (typeof value === 'function') el.addEventListener(name.replace(/^on/, '').toLowerCase(), value);
     else if (value === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(value));
   }
   append(el, children);
   return el;
+}
+
+/**
+ * Links go to the app's own views (`#/…`) or to http(s) evidence; a `javascript:` or `data:` URL from vendor data
+ * never becomes a link (the element keeps its text, without href).
+ */
+export function isSafeHref(href: string): boolean {
+  if (href.startsWith('#')) return true;
+  try {
+    const { protocol } = new URL(href);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 export function append(parent: Node, children: (Child | Child[])[]): void {

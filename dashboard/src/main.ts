@@ -1,4 +1,7 @@
 import './styles.css';
+import { ApiRequestError } from './api.js';
+import { startSession } from './auth.js';
+import type { Session } from './auth.js';
 import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
 import { renderExecutive } from './views/executive.js';
@@ -52,15 +55,61 @@ async function render(): Promise<void> {
   } catch (err) {
     if (mine !== generation) return;
     destroyCharts();
-    view.replaceChildren(errorBox(err, () => void render()));
+    // A unit outside the caller's scope is a page of its own, not a broken view.
+    if (err instanceof ApiRequestError && err.status === 403 && route.view === 'unit') {
+      view.dataset.view = 'not-yours';
+      view.replaceChildren(notYours(route.unit));
+      document.title = `Not yours · AI Maturity Radar`;
+    } else view.replaceChildren(errorBox(err, () => void render()));
   }
   if (mine !== generation) return;
   main.replaceChildren(view);
   main.setAttribute('aria-busy', 'false');
-  main.dataset.ready = route.view;
+  main.dataset.ready = view.dataset.view ?? route.view;
 }
 
-window.addEventListener('hashchange', () => {
-  void render().then(() => document.getElementById('main')?.focus({ preventScroll: false }));
-});
-void render();
+let session: Session | null = null;
+
+/** The page for a unit the signed-in user may not read: what happened, whose scope it is, and where to go. */
+function notYours(unit: string): HTMLElement {
+  const scope = session && session.groups.length > 0 ? session.groups.join(', ') : 'no unit';
+  return h(
+    'section',
+    { class: 'alert', role: 'alert', 'data-testid': 'not-yours' },
+    h('h1', {}, 'This unit is not yours to see'),
+    h('p', {}, `${unit} is outside what you are signed in for (${scope}).`),
+    h('p', {}, 'Ask the steering group if you need access.'),
+    h('p', {}, h('a', { href: '#/units' }, 'See your units')),
+  );
+}
+
+/** Who is signed in (as team-level scope, never a name) and a sign-out button, in the top bar. */
+function sessionControl(s: Session): HTMLElement {
+  const label = s.groups.length > 0 ? s.groups.join(', ') : 'no scope';
+  return h(
+    'div',
+    { class: 'session', 'data-testid': 'session' },
+    h('span', { class: 'session-scope', 'data-testid': 'signed-in-as' }, `Signed in: ${label}`),
+    ' ',
+    h('button', { type: 'button', 'data-testid': 'sign-out', onclick: () => void s.signOut() }, 'Sign out'),
+  );
+}
+
+// Boot: sign in (when /config.json asks for it) before the first render, so no view ever calls the API unsigned.
+async function boot(): Promise<void> {
+  try {
+    session = await startSession();
+  } catch (err) {
+    const main = document.getElementById('main') as HTMLElement;
+    main.replaceChildren(
+      h('div', { class: 'alert error', role: 'alert', 'data-testid': 'sign-in-error' }, h('h1', {}, 'Sign-in failed'), h('p', {}, err instanceof Error ? err.message : 'unknown error'), h('p', {}, h('a', { href: './' }, 'Try again'))),
+    );
+    return;
+  }
+  if (session) document.querySelector('.topbar')?.append(sessionControl(session));
+  window.addEventListener('hashchange', () => {
+    void render().then(() => document.getElementById('main')?.focus({ preventScroll: false }));
+  });
+  await render();
+}
+void boot();

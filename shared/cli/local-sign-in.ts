@@ -279,9 +279,14 @@ function dashboardAliases(dashboardUrl: string): string[] {
  * Sign-in for `serveDashboard`: starts the local provider for the dashboard's URL and verifies API calls with the
  * Lambda's jwtAuthoriser against its JWKS. `started` receives the provider (to print its users and close it).
  */
-export function localDashboardSignIn(org: OrgConfig, host: string, started: (signIn: LocalSignIn) => void): (dashboardUrl: string) => Promise<DashboardSignIn> {
+export function localDashboardSignIn(
+  org: OrgConfig,
+  host: string,
+  started: (signIn: LocalSignIn) => void,
+  opts: Pick<LocalSignInOptions, 'idTokenTtlSec'> = {},
+): (dashboardUrl: string) => Promise<DashboardSignIn> {
   return async (dashboardUrl) => {
-    const signIn = await startLocalSignIn({ org, dashboardUrls: dashboardAliases(dashboardUrl), host });
+    const signIn = await startLocalSignIn({ org, dashboardUrls: dashboardAliases(dashboardUrl), host, ...opts });
     started(signIn);
     return {
       authority: signIn.issuer,
