@@ -86,12 +86,22 @@ export class RadarStack extends Stack {
       toleratedFailurePercentage: settings.toleratedFailurePercentage,
     });
     this.httpApi.connect(this.handlers.api.fn, this.identity);
+    // The dashboard signs in with OpenID Connect (Authorization Code + PKCE) against the hosted UI: the issuer is the
+    // authority (its discovery document names the hosted UI's endpoints); Cognito's logout endpoint is not in it.
+    const clientId = this.identity.client.userPoolClientId;
+    this.site.allowSignInFrom([`https://cognito-idp.${this.region}.${this.urlSuffix}`, this.identity.hostedUiUrl]);
     this.site.deploy({
       // Same origin: the distribution routes /api/* to the HTTP API.
       apiBase: '/api',
       region: this.region,
       userPoolId: this.identity.userPool.userPoolId,
-      userPoolClientId: this.identity.client.userPoolClientId,
+      userPoolClientId: clientId,
+      auth: {
+        authority: this.identity.issuer,
+        clientId,
+        endSessionEndpoint: `${this.identity.hostedUiUrl}/logout`,
+        endSessionParams: { client_id: clientId, logout_uri: `${dashboardUrl}/` },
+      },
     });
     this.alarms = new RadarAlarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
@@ -104,6 +114,9 @@ export class RadarStack extends Stack {
     new CfnOutput(this, 'DataBucketName', { value: this.data.dataBucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: clientId });
+    new CfnOutput(this, 'SignInAuthority', { value: this.identity.issuer });
+    new CfnOutput(this, 'HostedUiUrl', { value: this.identity.hostedUiUrl });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SecretArns', { value: this.toJsonString(this.secrets.arnByEnvName) });
   }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { renderContentSecurityPolicy } from '../../dashboard/src/csp.js';
 
 export interface DashboardSiteProps {
   /** Built dashboard (Vite output). When it does not exist, only config.json is deployed and synth warns. */
@@ -21,7 +22,10 @@ export class DashboardSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly distPresent: boolean;
+  /** The security headers of every response, with the same Content-Security-Policy `radar serve` sends. */
+  readonly headers: cloudfront.ResponseHeadersPolicy;
   private readonly distDir: string;
+  private signInOrigins: string[] = [];
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
@@ -35,6 +39,18 @@ export class DashboardSite extends Construct {
       // The files are rebuilt from the repository on every deploy; nothing here is the only copy.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The CSP comes from dashboard/src/csp.ts, the module shared/api/serve.ts renders too; only the sign-in origins
+    // (Cognito's issuer and hosted UI, known once the user pool exists) are added, through allowSignInFrom().
+    this.headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'AI Maturity Radar: strict CSP and security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: Lazy.string({ produce: () => renderContentSecurityPolicy(this.signInOrigins) }), override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'AI Maturity Radar dashboard',
       defaultRootObject: 'index.html',
@@ -42,7 +58,7 @@ export class DashboardSite extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: this.headers,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
@@ -72,12 +88,17 @@ export class DashboardSite extends Construct {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: this.headers,
     });
   }
 
+  /** Lets the dashboard's sign-in reach these origins (discovery, token endpoint): they join the CSP's connect-src. */
+  allowSignInFrom(origins: string[]): void {
+    this.signInOrigins = [...origins];
+  }
+
   /** Deploys the built files (when present) and a config.json the dashboard reads to find the API and sign-in. */
-  deploy(config: Record<string, string>): s3deploy.BucketDeployment {
+  deploy(config: Record<string, unknown>): s3deploy.BucketDeployment {
     const sources = [s3deploy.Source.jsonData('config.json', config)];
     if (this.distPresent) sources.unshift(s3deploy.Source.asset(this.distDir));
     return new s3deploy.BucketDeployment(this, 'Deploy', {

@@ -16,7 +16,7 @@ export const STEERING_GROUP = 'steering';
 export interface RadarIdentityProps {
   /** Extra groups, e.g. `pod-lead:recsys`; more can be created later with the AWS CLI. */
   groups: string[];
-  /** Hosted UI domain prefix; without it no hosted UI domain is created. */
+  /** Hosted UI domain prefix; default `radar-<account id>` (the dashboard cannot sign in without a hosted UI). */
   domainPrefix: string | undefined;
   /** Where the hosted UI sends users back after sign-in (the dashboard URL). */
   callbackUrl: string;
@@ -29,6 +29,8 @@ export class RadarIdentity extends Construct {
   /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` of every token. */
   readonly issuer: string;
   readonly jwksUrl: string;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`: the hosted UI (authorize, token and logout endpoints). */
+  readonly hostedUiUrl: string;
 
   constructor(scope: Construct, id: string, props: RadarIdentityProps) {
     super(scope, id);
@@ -61,8 +63,11 @@ export class RadarIdentity extends Construct {
       // A browser app cannot keep a secret; it uses the authorisation code flow with PKCE.
       generateSecret: false,
       authFlows: { userSrp: true },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       oAuth: {
-        flows: { authorizationCodeGrant: true },
+        // Authorization Code only (no implicit grant); Cognito enforces PKCE when the request carries a challenge,
+        // and the dashboard (oidc-client-ts) always sends one (S256).
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
         scopes: [cognito.OAuthScope.OPENID],
         callbackUrls: [props.callbackUrl],
         logoutUrls: [props.callbackUrl],
@@ -73,9 +78,9 @@ export class RadarIdentity extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
-    if (props.domainPrefix !== undefined) {
-      this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
-    }
+    // Cognito domain prefixes are unique per region; the account id makes the default one unique for this account.
+    const domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix ?? `radar-${Stack.of(this).account}` } });
+    this.hostedUiUrl = domain.baseUrl();
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
   }

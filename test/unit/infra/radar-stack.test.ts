@@ -7,6 +7,7 @@ import type { IConstruct } from 'constructs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderContentSecurityPolicy } from '../../../dashboard/src/csp.js';
 import { buildRadarApp } from '../../../infra/radar-app.js';
 import type { RadarStack } from '../../../infra/radar-stack.js';
 
@@ -340,6 +341,45 @@ describe('API', () => {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'ON',
     });
+  });
+});
+
+describe('sign-in and security headers', () => {
+  it('gives the dashboard a public user-pool client with the authorization code flow only, back to the CloudFront domain', () => {
+    const [, client] = resourcesOf(base.json, 'AWS::Cognito::UserPoolClient')[0] as [string, Json];
+    const props = client.Properties as Json;
+    expect(props.GenerateSecret).toBe(false);
+    expect(props.AllowedOAuthFlows).toEqual(['code']);
+    expect(props.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(props.SupportedIdentityProviders).toEqual(['COGNITO']);
+    expect(JSON.stringify(props.CallbackURLs)).toContain('DomainName');
+    expect(props.LogoutURLs).toEqual(props.CallbackURLs);
+  });
+
+  it('always creates a hosted UI domain and outputs the authority, client id and hosted UI URL', () => {
+    expect(resourcesOf(base.json, 'AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+    const outputs = base.json.Outputs as Record<string, Json>;
+    expect(JSON.stringify(outputs.SignInAuthority?.Value)).toContain('cognito-idp');
+    expect(outputs.UserPoolClientId?.Value).toBeDefined();
+    expect(JSON.stringify(outputs.HostedUiUrl?.Value)).toContain('amazoncognito.com');
+  });
+
+  it('sends the same Content-Security-Policy as radar serve, plus only the Cognito sign-in origins, on every behaviour', () => {
+    const policies = resourcesOf(base.json, 'AWS::CloudFront::ResponseHeadersPolicy');
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0] as [string, Json];
+    const csp = ((policy.Properties as Json).ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } })
+      .SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    const text = JSON.stringify(csp);
+    // Everything the local policy says is there verbatim, up to connect-src, where the two sign-in origins follow.
+    const local = renderContentSecurityPolicy([]);
+    const [beforeConnect] = local.split("connect-src 'self'");
+    expect(text).toContain(`${beforeConnect}connect-src 'self' https://cognito-idp.`);
+    expect(text).toContain('amazoncognito.com');
+    expect(text).toContain(local.split("connect-src 'self'")[1]);
+    const dist = resourcesOf(base.json, 'AWS::CloudFront::Distribution')[0]?.[1].Properties as { DistributionConfig: { DefaultCacheBehavior: Json; CacheBehaviors: Json[] } };
+    expect(dist.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    for (const b of dist.DistributionConfig.CacheBehaviors) expect(b.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 });
 
