@@ -27,7 +27,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function isSafeHref(href: string): boolean {
   if (href.startsWith('#')) return true;
   try {
-    const { protocol } = new URL(href);
+    // Relative links resolve against the page (http(s)); a scheme in the value wins over the base.
+    const { protocol } = new URL(href, document.baseURI);
     return protocol === 'https:' || protocol === 'http:';
   } catch {
     return false;
