@@ -6,7 +6,6 @@ import type { LocalPipeline } from '../../pipeline/index.js';
 import { DEMO_CREDENTIALS, DEMO_ORG_FILE, startSandboxes } from '../../sandbox/index.js';
 import type { RunningSandboxes } from '../../sandbox/index.js';
 import { demoAnchor } from '../../sandbox/demo/profile.js';
-import { formatSignInUsers, localDashboardSignIn } from '../local-sign-in.js';
 import type { LocalSignIn } from '../local-sign-in.js';
 import { progressReporter, terminalLogger } from '../progress.js';
 import { checkHostNeedsAuth } from './serve.js';
@@ -56,6 +55,8 @@ export function demoCommand(): Command {
         return;
       }
       const logger = terminalLogger();
+      // The OpenID Connect provider (koa, jose) loads only when sign-in is asked for.
+      const signInModule = opts.auth ? await import('../local-sign-in.js') : undefined;
       const anchor = demoAnchor(new Date());
       let sandboxes: RunningSandboxes | undefined;
       let pipeline: LocalPipeline | undefined;
@@ -93,7 +94,7 @@ export function demoCommand(): Command {
           runs: pipeline.deps.stores.runs,
           logger,
           host: opts.host,
-          ...(opts.auth ? { signIn: localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
+          ...(signInModule ? { signIn: signInModule.localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
         };
         try {
           server = await serveDashboard({ ...serveOpts, port: opts.port });
@@ -101,7 +102,7 @@ export function demoCommand(): Command {
           if (!isAddressInUse(err) && !/EADDRINUSE/.test(String(err))) throw err;
           server = await serveDashboard({ ...serveOpts, port: 0 });
         }
-        if (signIn) process.stdout.write(formatSignInUsers(signIn));
+        if (signIn && signInModule) process.stdout.write(signInModule.formatSignInUsers(signIn));
         process.stdout.write(`dashboard ${server.url}\n`);
       } catch (err) {
         await closeAll();

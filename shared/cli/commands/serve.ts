@@ -4,7 +4,6 @@ import { isLoopbackAddress } from '../../kernel/index.js';
 import { loadOrgConfig } from '../../org/index.js';
 import { DEMO_ORG_FILE } from '../../sandbox/index.js';
 import { openStores } from '../../storage/index.js';
-import { formatSignInUsers, localDashboardSignIn } from '../local-sign-in.js';
 import type { LocalSignIn } from '../local-sign-in.js';
 
 // `radar serve`: the API and the dashboard on one local port, reading whatever storage the RADAR_* environment
@@ -63,6 +62,8 @@ async function runServe(opts: ServeOptions): Promise<void> {
     return;
   }
   const org = opts.auth ? (await loadOrgConfig(opts.config ?? DEMO_ORG_FILE)).config : undefined;
+  // The OpenID Connect provider (koa, jose) loads only when sign-in is asked for.
+  const signInModule = opts.auth ? await import('../local-sign-in.js') : undefined;
   const opened = await openStores(process.env);
   let server: Awaited<ReturnType<typeof serveDashboard>>;
   let signIn: LocalSignIn | undefined;
@@ -72,14 +73,14 @@ async function runServe(opts: ServeOptions): Promise<void> {
       runs: opened.stores.runs,
       port: opts.port,
       host: opts.host,
-      ...(org ? { signIn: localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
+      ...(org && signInModule ? { signIn: signInModule.localDashboardSignIn(org, opts.host, (s) => (signIn = s)) } : {}),
     });
   } catch (err) {
     await signIn?.close();
     await opened.close();
     throw err;
   }
-  if (signIn) process.stdout.write(formatSignInUsers(signIn));
+  if (signIn && signInModule) process.stdout.write(signInModule.formatSignInUsers(signIn));
   process.stdout.write(`dashboard ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
