@@ -17,3 +17,5 @@ export { rawPageKey, outcomeKey, outcomePrefix } from './keys.js';
 export * from './errors.js';
 export { defaultSources, defaultScorer, parseRubricText, openLocalPipeline } from './wiring.js';
 export type { LocalPipeline } from './wiring.js';
+export { loadRuntimeConfig, s3ConfigLocation, DEPLOY_TIME_SETTINGS, RUN_TIME_SETTINGS, CONFIG_KEY_ENV } from './runtime-config.js';
+export type { RuntimeConfig, ConfigLocation, ReadS3Text } from './runtime-config.js';

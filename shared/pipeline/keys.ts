@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pathSafe, rawRunPrefix } from '../storage/index.js';
+import { rawRunPrefix, runOutcomeKey, runOutcomePrefix } from '../storage/index.js';
 
 // S3 keys the pipeline writes, built on storage's path-safe segments (unit refs contain `:`, bindings `/`).
 
@@ -15,10 +15,10 @@ export function rawPageKey(source: string, bindingId: string, runId: string, seq
 
 /** Prefix under which a run's binding outcomes live (the run log pieces collect tasks leave for score). */
 export function outcomePrefix(runId: string): string {
-  return `runs/${pathSafe(runId)}/outcomes/`;
+  return runOutcomePrefix(runId);
 }
 
 /** Key of a binding's outcome in a run. */
 export function outcomeKey(runId: string, bindingId: string): string {
-  return `${outcomePrefix(runId)}${pathSafe(bindingId)}.json.gz`;
+  return runOutcomeKey(runId, bindingId);
 }
