@@ -114,7 +114,11 @@ export class RadarStack extends Stack {
     const { table, dataBucket } = this.data;
     const tableAndIndex = [table.tableArn, `${table.tableArn}/index/GSI1`];
     const objects = (prefix: string): string => dataBucket.arnForObjects(`${prefix}*`);
-    // Without s3:ListBucket a missing key answers 403 instead of 404, and "nothing stored yet" is a normal case.
+    // Without s3:ListBucket a missing key answers 403 instead of 404, and "nothing stored yet" (a binding's first
+    // run, or one that never succeeded) is a normal case. S3 makes that 404/403 decision without an s3:prefix in
+    // the request context, so a prefix-conditioned ListBucket would not do: collect and score may list key names
+    // (binding and run ids, no content) across the bucket. The IAM test in test/cloud models this.
+    const listKeys = (): [string[], string[]] => [['s3:ListBucket'], [dataBucket.bucketArn]];
     const listUnder = (...prefixes: string[]): [string[], string[], Record<string, unknown>] => [
       ['s3:ListBucket'],
       [dataBucket.bucketArn],
@@ -137,11 +141,11 @@ export class RadarStack extends Stack {
     collect.allow(['s3:PutObject'], [objects('raw/')]);
     collect.allow(['s3:GetObject', 's3:PutObject'], [objects('normalised/')]);
     collect.allow(['s3:PutObject'], [outcomes]);
-    collect.allow(...listUnder('config/', 'normalised/'));
+    collect.allow(...listKeys());
     collect.allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [table.tableArn], onlyPartitions('CURSOR#*'));
 
     score.allow(['s3:GetObject'], [objects('config/'), objects('normalised/'), outcomes]);
-    score.allow(...listUnder('config/', 'normalised/', 'runs/'));
+    score.allow(...listKeys());
     score.allow(
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       tableAndIndex,
