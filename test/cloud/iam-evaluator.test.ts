@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateIam, iamGlob } from './lib/iam-evaluator.js';
-import type { PolicyStatement } from './lib/iam-evaluator.js';
+import type { IamRequest, PolicyStatement } from './lib/iam-evaluator.js';
 
 // The evaluator the IAM test relies on, held to IAM's documented rules on small cases.
 
@@ -28,7 +28,7 @@ describe('the IAM evaluator', () => {
       Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], Resource: 'arn:aws:dynamodb:r:a:table/t',
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RUN#*', 'RUNS'] } },
     };
-    const req = (keys: string[] | undefined) => ({
+    const req = (keys: string[] | undefined): IamRequest => ({
       action: 'dynamodb:BatchWriteItem', resource: 'arn:aws:dynamodb:r:a:table/t', context: keys ? { 'dynamodb:LeadingKeys': keys } : {},
     });
     expect(evaluateIam([s], req(['RUN#1', 'RUNS'])).decision).toBe('allow');

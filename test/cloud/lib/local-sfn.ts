@@ -13,14 +13,17 @@
 // the Map applies the definition's own ToleratedFailurePercentage to the items whose last attempt failed, failing
 // the execution with States.ExceedToleratedFailureThreshold (the error Step Functions uses) when it is exceeded.
 
+import type * as AwsLocalStepFunctions from 'aws-local-stepfunctions';
+
 type Json = Record<string, unknown>;
+type Engine = typeof AwsLocalStepFunctions;
 type Handler = (input: unknown) => Promise<unknown>;
 
 interface WithResolvers {
   withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
 }
 
-async function loadEngine(): Promise<typeof import('aws-local-stepfunctions')> {
+async function loadEngine(): Promise<Engine> {
   const P = Promise as unknown as WithResolvers;
   if (typeof P.withResolvers !== 'function') {
     P.withResolvers = <T>() => {
