@@ -90,6 +90,9 @@ describe('the synthesised state machine, executed', () => {
       await runScheduled(pipeline.deps, { asOf: AS_OF });
       const fromCli = await cliStores.stores.snapshots.loadAllAt(AS_OF);
       expect(fromStateMachine).toEqual(fromCli);
+      // The CLI writes the same top-level prefixes the IAM test finds the collect role allowed to write.
+      const written = new Set((await cliStores.stores.objects.listKeys('')).map((k) => k.split('/')[0]));
+      expect([...written].sort()).toEqual(['normalised', 'raw', 'runs']);
     } finally {
       await pipeline.close();
       await cliStores.close();
