@@ -16,6 +16,17 @@ export default defineConfig({
         },
       },
       {
+        // The cloud path without a cloud: the synthesised template's IAM policies checked against every SDK call
+        // the real handlers make, and the synthesised state machine executed locally (aws-local-stepfunctions).
+        test: {
+          name: 'cloud',
+          include: ['test/cloud/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

@@ -11,14 +11,20 @@ const ack = (scope: IConstruct, id: string, reason: string): void => Validations
 export function acknowledgeNagFindings(stack: RadarStack): void {
   const dataBucketArn = `<${logicalIdOf(stack, stack.data.dataBucket.node.defaultChild)}.Arn>`;
   const objectPrefixReason =
-    'Object keys are per binding and per run (raw/{source}/{binding}/{runId}/…, normalised/{binding}/…), so access is ' +
+    'Object keys are per binding and per run (raw/{source}/{binding}/{runId}/…, normalised/{binding}/…, ' +
+    'runs/{runId}/outcomes/{binding}), so access is ' +
     'scoped to a key prefix; the actions are an explicit list, never a wildcard.';
 
   for (const [name, handler] of Object.entries(stack.handlers)) {
     const role = handler.fn.role;
     if (role === undefined) continue;
     ack(role, 'AwsSolutions-IAM5[Resource::*]', `X-Ray PutTraceSegments/PutTelemetryRecords (active tracing of ${name}) support no resource-level permissions.`);
-    const prefixes = { plan: ['config/'], collect: ['config/', 'raw/', 'normalised/'], score: ['config/', 'normalised/'], api: ['config/'] }[name] ?? [];
+    const prefixes = {
+      plan: ['config/'],
+      collect: ['config/', 'raw/', 'normalised/', 'runs/*/outcomes/'],
+      score: ['config/', 'normalised/', 'runs/*/outcomes/'],
+      api: ['config/'],
+    }[name] ?? [];
     for (const prefix of prefixes) ack(role, `AwsSolutions-IAM5[Resource::${dataBucketArn}/${prefix}*]`, objectPrefixReason);
   }
 

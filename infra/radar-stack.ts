@@ -49,7 +49,6 @@ export class RadarStack extends Stack {
       RADAR_TABLE: this.data.table.tableName,
       RADAR_BUCKET: this.data.dataBucket.bucketName,
       RADAR_CONFIG_KEY: settings.configKey,
-      ...(settings.rubricKey !== undefined ? { RADAR_RUBRIC_KEY: settings.rubricKey } : {}),
     };
     const handler = (name: 'plan' | 'collect' | 'score' | 'api', memorySize: number, timeout: Duration, description: string, env: Record<string, string> = {}): RadarHandler =>
       new RadarHandler(this, `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}Handler`, {
@@ -82,7 +81,6 @@ export class RadarStack extends Stack {
       collect: this.handlers.collect.fn,
       score: this.handlers.score.fn,
       schedule: settings.schedule,
-      maxConcurrency: settings.maxConcurrency,
       toleratedFailurePercentage: settings.toleratedFailurePercentage,
     });
     this.httpApi.connect(this.handlers.api.fn, this.identity);
@@ -129,25 +127,38 @@ export class RadarStack extends Stack {
     const { table, dataBucket } = this.data;
     const tableAndIndex = [table.tableArn, `${table.tableArn}/index/GSI1`];
     const objects = (prefix: string): string => dataBucket.arnForObjects(`${prefix}*`);
-    // Without s3:ListBucket a missing key answers 403 instead of 404, and "nothing stored yet" is a normal case.
+    // Without s3:ListBucket a missing key answers 403 instead of 404, and "nothing stored yet" (a binding's first
+    // run, or one that never succeeded) is a normal case. S3 makes that 404/403 decision without an s3:prefix in
+    // the request context, so a prefix-conditioned ListBucket would not do: collect and score may list key names
+    // (binding and run ids, no content) across the bucket. The IAM test in test/cloud models this.
+    const listKeys = (): [string[], string[]] => [['s3:ListBucket'], [dataBucket.bucketArn]];
     const listUnder = (...prefixes: string[]): [string[], string[], Record<string, unknown>] => [
       ['s3:ListBucket'],
       [dataBucket.bucketArn],
       { StringLike: { 's3:prefix': prefixes.flatMap((p) => [p, `${p}*`]) } },
     ];
     const { plan, collect, score, api } = this.handlers;
+    // Binding outcomes (the run log) live under runs/{runId}/outcomes/: collect writes them, score reads them.
+    const outcomes = objects('runs/*/outcomes/');
+    // Partition keys plan and collect may touch (shared/storage/keys.ts spells the layout; the IAM test in
+    // test/cloud checks every call against these). Neither can write UNIT#…, ASOF or LATEST, i.e. overwrite a
+    // snapshot. ForAllValues covers BatchWriteItem, whose request may carry several partition keys.
+    const onlyPartitions = (...patterns: string[]): Record<string, unknown> => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
+    });
 
     plan.allow(['s3:GetObject'], [objects('config/')]);
-    plan.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], tableAndIndex);
+    plan.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'], [table.tableArn], onlyPartitions('RUN#*', 'RUNS'));
 
     collect.allow(['s3:GetObject'], [objects('config/')]);
     collect.allow(['s3:PutObject'], [objects('raw/')]);
     collect.allow(['s3:GetObject', 's3:PutObject'], [objects('normalised/')]);
-    collect.allow(...listUnder('config/', 'raw/', 'normalised/'));
-    collect.allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], tableAndIndex);
+    collect.allow(['s3:PutObject'], [outcomes]);
+    collect.allow(...listKeys());
+    collect.allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [table.tableArn], onlyPartitions('CURSOR#*'));
 
-    score.allow(['s3:GetObject'], [objects('config/'), objects('normalised/')]);
-    score.allow(...listUnder('config/', 'normalised/'));
+    score.allow(['s3:GetObject'], [objects('config/'), objects('normalised/'), outcomes]);
+    score.allow(...listKeys());
     score.allow(
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       tableAndIndex,

@@ -20,16 +20,12 @@ export class RadarSettingsError extends Error {
 export interface RadarSettings {
   /** EventBridge Scheduler expression, e.g. `rate(1 day)` or `cron(0 4 * * ? *)`. */
   schedule: string;
-  /** Distributed Map MaxConcurrency: how many bindings are collected at once. */
-  maxConcurrency: number;
   /** Share of collection items that may fail (crash or time out) before the run is failed. */
   toleratedFailurePercentage: number;
   /** Days raw vendor pages stay in S3 before the lifecycle rule expires them. */
   rawRetentionDays: number;
   /** S3 key of the org config YAML inside the data bucket. */
   configKey: string;
-  /** S3 key of a custom rubric, when the org uses one. */
-  rubricKey: string | undefined;
   /** Cognito hosted UI domain prefix; no hosted UI domain is created when absent. */
   cognitoDomainPrefix: string | undefined;
   /** Extra Cognito groups to create, e.g. `pod-lead:recsys` (steering is always created). */
@@ -40,11 +36,9 @@ export interface RadarSettings {
 
 const DEFAULTS: RadarSettings = {
   schedule: 'rate(1 day)',
-  maxConcurrency: 8,
   toleratedFailurePercentage: 50,
   rawRetentionDays: 90,
   configKey: 'config/org.yaml',
-  rubricKey: undefined,
   cognitoDomainPrefix: undefined,
   cognitoGroups: [],
   alarmEmail: undefined,
@@ -71,16 +65,23 @@ export function readRadarSettings(scope: Construct): RadarSettings {
     return raw.trim();
   };
 
+  // Run-time settings live in the org YAML (one configuration for the CLI and Lambda); a context value here would
+  // be silently ignored, so it fails synth instead.
+  const movedToOrgYaml: Record<string, string> = {
+    maxConcurrency: '`settings.maxConcurrency` (the plan hands it to the Distributed Map)',
+    rubricKey: '`rubric:` (a path next to the config under config/)',
+  };
+  for (const [key, where] of Object.entries(movedToOrgYaml)) {
+    const v = ctx(key);
+    if (v !== undefined && v !== null && v !== '') fail(key, `is read at run time from the org YAML's ${where}; remove it from the CDK context`);
+  }
   const schedule = text('schedule') ?? DEFAULTS.schedule;
   if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(.+\))$/.test(schedule)) {
     fail('schedule', 'must be an EventBridge Scheduler expression such as `rate(1 day)` or `cron(0 4 * * ? *)`');
   }
   const configKey = text('configKey') ?? DEFAULTS.configKey;
-  const rubricKey = text('rubricKey');
-  for (const [key, value] of [['configKey', configKey], ['rubricKey', rubricKey]] as const) {
-    // Plan, collect and score may read only config/: a key elsewhere would need wider grants.
-    if (value !== undefined && !/^config\/[A-Za-z0-9._/-]+$/.test(value)) fail(key, 'must be an S3 key under config/');
-  }
+  // Plan, collect and score may read only config/: a key elsewhere would need wider grants.
+  if (!/^config\/[A-Za-z0-9._/-]+$/.test(configKey)) fail('configKey', 'must be an S3 key under config/');
   const cognitoDomainPrefix = text('cognitoDomainPrefix');
   if (cognitoDomainPrefix !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix)) {
     fail('cognitoDomainPrefix', 'must be lowercase letters, digits and dashes');
@@ -102,11 +103,9 @@ export function readRadarSettings(scope: Construct): RadarSettings {
 
   return {
     schedule,
-    maxConcurrency: int('maxConcurrency', DEFAULTS.maxConcurrency, 1, 1000),
     toleratedFailurePercentage: int('toleratedFailurePercentage', DEFAULTS.toleratedFailurePercentage, 0, 100),
     rawRetentionDays: int('rawRetentionDays', DEFAULTS.rawRetentionDays, 1, 3650),
     configKey,
-    rubricKey,
     cognitoDomainPrefix,
     cognitoGroups: [...new Set(cognitoGroups)].filter((g) => g !== 'steering'),
     alarmEmail,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: lint and types first (fastest feedback), then unit, integration, e2e (headless Chromium) tiers.
+# `npm test`: lint and types first (fastest feedback), then unit, integration, cloud, reliability, e2e tiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
@@ -12,6 +12,7 @@ echo "== dependency rules"; npx depcruise shared functions infra dashboard/src -
 echo "== unit"; npx vitest run --project unit
 echo "== cdk synth (offline, cdk-nag)"; bash infra/synth.sh
 echo "== integration"; npx vitest run --project integration
+echo "== cloud (IAM against the template, state machine executed)"; npx vitest run --project cloud
 echo "== reliability"; npx vitest run --project reliability
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
   bash test/e2e/ensure-chromium.sh

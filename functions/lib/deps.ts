@@ -1,24 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ConfigError } from '../../shared/kernel/index.js';
 import type { LoggerPort } from '../../shared/kernel/index.js';
-import { parseOrgConfig } from '../../shared/org/load.js';
 import {
   defaultScorer,
   defaultSources,
   envCredentialResolver,
-  parseRubricText,
-  parseSecretArns,
+  loadRuntimeConfig,
   redactingLogger,
+  s3ConfigLocation,
   secretsManagerCredentialResolver,
 } from '../../shared/pipeline/index.js';
-import type { CredentialResolver, PipelineDeps } from '../../shared/pipeline/index.js';
+import type { CredentialResolver, PipelineDeps, RuntimeConfig } from '../../shared/pipeline/index.js';
 import { openStores } from '../../shared/storage/index.js';
 import type { OpenedStores } from '../../shared/storage/index.js';
 
 // Builds a handler's dependencies from its environment, once per container (cold start), and caches them.
 // Names come from the CDK stack: RADAR_TABLE, RADAR_BUCKET, RADAR_CONFIG_KEY (org YAML in the data bucket),
-// RADAR_RUBRIC_KEY (optional custom rubric), RADAR_SECRET_ARNS (collect only).
+// RADAR_SECRET_ARNS (collect only). The rubric is the one the org YAML's `rubric:` names, next to it under config/.
 
 /** The Powertools logger of one function, seen through the LoggerPort with secrets redacted. */
 export function lambdaLogger(serviceName: string, secrets: () => readonly string[] = () => []): { powertools: Logger; port: LoggerPort } {
@@ -32,12 +32,7 @@ export function lambdaLogger(serviceName: string, secrets: () => readonly string
   return { powertools, port: redactingLogger(inner, secrets) };
 }
 
-function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
-  const v = env[name]?.trim();
-  if (!v) throw new ConfigError([{ file: '(environment)', line: 0, col: 0, path: name, reason: 'is required and not set' }]);
-  return v;
-}
-
+/** Reads an object's text with the function's own S3 client (the org YAML and the rubric it names, under config/). */
 async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!out.Body) throw new ConfigError([{ file: `s3://${bucket}/${key}`, line: 0, col: 0, path: '(file)', reason: 'object has no body' }]);
@@ -52,33 +47,25 @@ export interface LambdaDepsOptions {
 }
 
 /** Pipeline deps for a handler: stores, org config and rubric from S3, credentials, redacting logger. */
-export async function buildLambdaDeps(logger: LoggerPort, opts: LambdaDepsOptions): Promise<{ deps: PipelineDeps; opened: OpenedStores }> {
+export async function buildLambdaDeps(
+  logger: LoggerPort,
+  opts: LambdaDepsOptions,
+): Promise<{ config: RuntimeConfig; deps: PipelineDeps; opened: OpenedStores }> {
   const env = opts.env ?? process.env;
-  const bucket = requireEnv(env, 'RADAR_BUCKET');
-  requireEnv(env, 'RADAR_TABLE');
-  const configKey = requireEnv(env, 'RADAR_CONFIG_KEY');
+  // Fails fast (naming the variable) before any store is opened.
+  const at = s3ConfigLocation(env);
   const opened = await openStores(env);
-  // The config lives next to the data. With a local endpoint (tests) the client uses s3rver's built-in dummy key
-  // pair, as storage's own local clients do; in AWS the default credential chain.
-  const s3 = new S3Client({
-    region: env.AWS_REGION ?? 'us-east-1',
-    ...(opened.endpoints.s3
-      ? {
-          endpoint: opened.endpoints.s3, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }
-      : {}),
-  });
+  // The config lives next to the data: read it through the stores' own S3 client (the same credentials and
+  // endpoint as every other storage call, so an embedded server's per-process credentials apply too).
+  const s3 = opened.stores.clients.s3;
   try {
-    const org = parseOrgConfig(await readText(s3, bucket, configKey), `s3://${bucket}/${configKey}`);
-    const rubricKey = env.RADAR_RUBRIC_KEY?.trim();
-    const scorer = defaultScorer(rubricKey ? parseRubricText(await readText(s3, bucket, rubricKey), `s3://${bucket}/${rubricKey}`) : undefined);
-    const credentials: CredentialResolver = opts.secrets
-      ? secretsManagerCredentialResolver(parseSecretArns(env.RADAR_SECRET_ARNS))
-      : envCredentialResolver({});
-    return { deps: { org, stores: opened.stores, scorer, sources: defaultSources(), credentials, logger }, opened };
-  } finally {
-    s3.destroy();
+    // One runtime configuration, the same loader as the CLI's: the org YAML, the rubric it names, the environment.
+    const config = await loadRuntimeConfig({ at, env, readS3: (bucket, key) => readText(s3, bucket, key) });
+    const credentials: CredentialResolver = opts.secrets ? secretsManagerCredentialResolver(config.secretArns) : envCredentialResolver({});
+    return { config, deps: { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: defaultSources(), credentials, logger }, opened };
+  } catch (err) {
+    await opened.close();
+    throw err;
   }
 }
 

@@ -13,7 +13,6 @@ export interface CollectionWorkflowProps {
   score: lambda.IFunction;
   /** EventBridge Scheduler expression. */
   schedule: string;
-  maxConcurrency: number;
   toleratedFailurePercentage: number;
 }
 
@@ -21,8 +20,10 @@ export interface CollectionWorkflowProps {
  * One scheduled run: plan → Distributed Map (one collect per unit × source binding, bounded concurrency) →
  * score, started by an EventBridge Scheduler schedule.
  *
- * State contract with functions/: plan returns `{ runId, asOf, tasks: [{ bindingId, unit, source }] }`; each
- * collect receives `{ runId, asOf, task }`; score receives `{ runId, asOf }`.
+ * State contract with functions/: plan returns `{ runId, asOf, maxConcurrency, tasks: [{ bindingId, unit, source }] }`;
+ * each collect receives `{ runId, asOf, task }`; score receives `{ runId, asOf }`. The Map's concurrency is read
+ * from the plan (`MaxConcurrencyPath`), i.e. from the org YAML's `settings.maxConcurrency` at run time, so the
+ * laptop and AWS honour the same setting and changing it needs no deploy.
  */
 export class CollectionWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -68,7 +69,7 @@ export class CollectionWorkflow extends Construct {
         'asOf.$': '$.asOf',
         'task.$': '$$.Map.Item.Value',
       },
-      maxConcurrency: props.maxConcurrency,
+      maxConcurrencyPath: sfn.JsonPath.stringAt('$.maxConcurrency'),
       // collect records a failing binding as a failed outcome and returns; only crashes and timeouts fail an
       // item, and up to this share of them still lets score run (the failed bindings are in the run log).
       toleratedFailurePercentage: props.toleratedFailurePercentage,

@@ -54,7 +54,7 @@ export async function backfill(
   const to = normaliseAsOf(opts.to);
   const runId = backfillRunId(opts.from, opts.to, opts.everyDays);
   const startedAt = now().toISOString();
-  const plan = { runId, asOf: to, tasks: planRun(deps.org, to).tasks };
+  const plan = { ...planRun(deps.org, to), runId };
   const record: RunRecord = {
     runId, asOf: to, kind: 'backfill', status: 'running', startedAt, rubric: deps.scorer.rubric,
     bindings: [], unitsScored: 0, requests: 0,

@@ -13,7 +13,9 @@ export { handlePlan, handleCollect, handleScore, parseCollectEvent, schedulerEve
 export { envCredentialResolver, secretsManagerCredentialResolver, parseSecretArns } from './credentials.js';
 export type { CredentialResolver } from './credentials.js';
 export { scrubSecrets, redactFields, redactingLogger } from './redact.js';
-export { rawPageKey, outcomeKey, outcomePrefix } from './keys.js';
+export { rawPageKey } from './keys.js';
 export * from './errors.js';
 export { defaultSources, defaultScorer, parseRubricText, openLocalPipeline } from './wiring.js';
 export type { LocalPipeline } from './wiring.js';
+export { loadRuntimeConfig, s3ConfigLocation, DEPLOY_TIME_SETTINGS, RUN_TIME_SETTINGS, CONFIG_KEY_ENV } from './runtime-config.js';
+export type { RuntimeConfig, ConfigLocation, ReadS3Text } from './runtime-config.js';

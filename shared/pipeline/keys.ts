@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pathSafe, rawRunPrefix } from '../storage/index.js';
+import { rawRunPrefix } from '../storage/index.js';
 
 // S3 keys the pipeline writes, built on storage's path-safe segments (unit refs contain `:`, bindings `/`).
 
@@ -11,14 +11,4 @@ import { pathSafe, rawRunPrefix } from '../storage/index.js';
 export function rawPageKey(source: string, bindingId: string, runId: string, seq: number, body: unknown): string {
   const hash = createHash('sha256').update(JSON.stringify(body) ?? 'undefined').digest('hex').slice(0, 12);
   return `${rawRunPrefix(source, bindingId, runId)}${String(seq).padStart(6, '0')}-${hash}.json.gz`;
-}
-
-/** Prefix under which a run's binding outcomes live (the run log pieces collect tasks leave for score). */
-export function outcomePrefix(runId: string): string {
-  return `runs/${pathSafe(runId)}/outcomes/`;
-}
-
-/** Key of a binding's outcome in a run. */
-export function outcomeKey(runId: string, bindingId: string): string {
-  return `${outcomePrefix(runId)}${pathSafe(bindingId)}.json.gz`;
 }

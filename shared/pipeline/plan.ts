@@ -23,6 +23,7 @@ export function planRun(org: OrgConfig, asOf: string): RunPlan {
   return {
     runId: scheduledRunId(at),
     asOf: at,
+    maxConcurrency: org.settings.maxConcurrency,
     tasks: listBindings(org).map((b) => ({ bindingId: b.id, unit: b.unit, source: b.source })),
   };
 }

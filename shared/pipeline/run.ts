@@ -31,7 +31,8 @@ export async function collectAll(
   plan: RunPlan,
   opts: { progress?: RunProgress; bindingBudgetMs?: number; signal?: AbortSignal },
 ): Promise<BindingOutcome[]> {
-  const limit = pLimit(deps.org.settings.maxConcurrency);
+  // The plan's limit, as the Distributed Map's MaxConcurrencyPath reads it.
+  const limit = pLimit(plan.maxConcurrency);
   let done = 0;
   return Promise.all(
     plan.tasks.map((task) =>

@@ -5,7 +5,6 @@ import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
 import { ScoreRunError } from './errors.js';
-import { outcomeKey, outcomePrefix } from './keys.js';
 import type { PipelineDeps } from './types.js';
 
 const SOURCES = ['jira', 'github', 'mlflow'] as const;
@@ -13,25 +12,19 @@ const LOAD_CONCURRENCY = 16;
 
 /** Saves one binding's outcome in the run log, where score finds it (collect tasks run in separate Lambdas). */
 export async function saveBindingOutcome(deps: PipelineDeps, runId: string, outcome: BindingOutcome): Promise<void> {
-  await deps.stores.objects.putRawPage(outcomeKey(runId, outcome.bindingId), outcome);
+  await deps.stores.runLog.saveOutcome(runId, outcome);
 }
 
 /** Loads the outcome each planned binding left in the run log; a binding with none is reported failed. */
 export async function loadBindingOutcomes(deps: PipelineDeps, runId: string): Promise<BindingOutcome[]> {
-  const present = new Set(await deps.stores.objects.listKeys(outcomePrefix(runId)));
-  const limit = pLimit(LOAD_CONCURRENCY);
-  return Promise.all(
-    listBindings(deps.org).map((b) =>
-      limit(async (): Promise<BindingOutcome> => {
-        const key = outcomeKey(runId, b.id);
-        if (present.has(key)) return (await deps.stores.objects.getRawPage(key)) as BindingOutcome;
-        return {
-          bindingId: b.id, unit: b.unit, source: b.source, status: 'failed', errorClass: 'MissingOutcomeError',
-          errorCode: 'NO_OUTCOME', message: 'the collect task left no outcome (it did not finish)',
-          items: 0, requests: 0, pages: 0, durationMs: 0, notes: [],
-        };
-      }),
-    ),
+  const recorded = await deps.stores.runLog.loadOutcomes(runId);
+  return listBindings(deps.org).map(
+    (b): BindingOutcome =>
+      recorded.get(b.id) ?? {
+        bindingId: b.id, unit: b.unit, source: b.source, status: 'failed', errorClass: 'MissingOutcomeError',
+        errorCode: 'NO_OUTCOME', message: 'the collect task left no outcome (it did not finish)',
+        items: 0, requests: 0, pages: 0, durationMs: 0, notes: [],
+      },
   );
 }
 

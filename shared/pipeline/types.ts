@@ -16,6 +16,8 @@ export interface CollectTask {
 export interface RunPlan {
   runId: string;
   asOf: string;
+  /** The org YAML's settings.maxConcurrency; the Distributed Map reads it (MaxConcurrencyPath `$.maxConcurrency`). */
+  maxConcurrency: number;
   tasks: CollectTask[];
 }
 

@@ -1,11 +1,7 @@
-import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../kernel/index.js';
 import type { LoggerPort } from '../kernel/index.js';
-import { loadOrgConfig } from '../org/load.js';
 import type { OrgConfig, SourceId } from '../org/index.js';
-import { assertRubric, defaultRubric } from '../rubric/index.js';
+import { defaultRubric } from '../rubric/index.js';
 import type { Rubric } from '../rubric/index.js';
-import { loadRubric } from '../rubric/load.js';
 import { scoreOrganisation } from '../scoring/index.js';
 import type { SourcePlugin } from '../sources/contract.js';
 import { copilotSource } from '../sources/copilot/index.js';
@@ -15,7 +11,11 @@ import { mlflowSource } from '../sources/mlflow/index.js';
 import { openStores } from '../storage/index.js';
 import { envCredentialResolver } from './credentials.js';
 import { redactingLogger } from './redact.js';
+import { loadRuntimeConfig } from './runtime-config.js';
+import type { RuntimeConfig } from './runtime-config.js';
 import type { PipelineDeps, Scorer } from './types.js';
+
+export { parseRubricText } from './runtime-config.js';
 
 // The composition of the product's parts the pipeline runs with: the installed connectors and the scoring
 // engine with its rubric. The CLI and the Lambda handlers both build their PipelineDeps from here.
@@ -33,21 +33,10 @@ export function defaultScorer(rubric: Rubric = defaultRubric): Scorer {
   };
 }
 
-/** Parses a custom rubric's text (YAML or JSON, e.g. read from S3 in Lambda) with the rubric schema. */
-export function parseRubricText(text: string, file: string): Rubric {
-  let data: unknown;
-  try {
-    // logLevel 'error': the yaml library would otherwise print warnings (unknown directives, unresolved tags) with a
-    // code frame of the file through process.emitWarning, bypassing the logger.
-    data = parseYaml(text, { logLevel: 'error' });
-  } catch (err) {
-    throw new ConfigError([{ file, line: 1, col: 1, path: '', reason: `not YAML or JSON: ${(err as Error).message.split('\n')[0] ?? ''}` }], err);
-  }
-  return assertRubric(data, file);
-}
-
 /** A pipeline opened for local use (CLI): deps plus the stores' close. */
 export interface LocalPipeline {
+  /** The runtime configuration the deps were built from (the same shape Lambda builds from S3). */
+  config: RuntimeConfig;
   deps: PipelineDeps;
   close(): Promise<void>;
   /** Where the stores live (embedded servers or given endpoints). */
@@ -67,14 +56,13 @@ export async function openLocalPipeline(opts: {
   adjustOrg?: (org: OrgConfig) => OrgConfig;
 }): Promise<LocalPipeline> {
   const env = opts.env ?? process.env;
-  const loaded = await loadOrgConfig(opts.configFile);
-  const org = opts.adjustOrg ? opts.adjustOrg(loaded.config) : loaded.config;
-  const scorer = defaultScorer(await loadRubric(org.rubric, opts.configFile));
+  const config = await loadRuntimeConfig({ at: { kind: 'file', path: opts.configFile }, env, ...(opts.adjustOrg ? { adjustOrg: opts.adjustOrg } : {}) });
   const credentials = envCredentialResolver(env);
   const opened = await openStores(env);
   const logger = redactingLogger(opts.logger, () => credentials.knownValues());
   return {
-    deps: { org, stores: opened.stores, scorer, sources: defaultSources(), credentials, logger },
+    config,
+    deps: { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: defaultSources(), credentials, logger },
     close: () => opened.close(),
     endpoints: opened.endpoints,
   };

@@ -3,6 +3,7 @@ export type {
   BindingOutcome,
   CursorStore,
   ObjectStore,
+  RunLogStore,
   RunRecord,
   RunStore,
   SnapshotStore,
@@ -19,6 +20,8 @@ export {
   rawRunPrefix,
   runIndexKey,
   runKey,
+  runOutcomeKey,
+  runOutcomePrefix,
   snapshotGsiKey,
   snapshotKey,
   LATEST_POINTER_KEY,
@@ -36,6 +39,7 @@ export {
   SNAPSHOT_GZIP_THRESHOLD_BYTES,
 } from './dynamo-stores.js';
 export { S3ObjectStore, ensureBucket } from './s3-objects.js';
+export { S3RunLogStore } from './run-log.js';
 export type { S3ObjectStoreOptions } from './s3-objects.js';
 export { CallCounter, countCalls } from './call-metrics.js';
 export { startEmbeddedDynamo, startEmbeddedS3 } from './embedded.js';

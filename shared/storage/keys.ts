@@ -99,3 +99,13 @@ export function rawRunPrefix(source: string, bindingId: string, runId: string): 
 export function activitiesKey(bindingId: string): string {
   return `normalised/${pathSafe(bindingId)}/activities.jsonl.gz`;
 }
+
+/** S3 prefix of a run's binding outcomes (the run log pieces collect tasks leave for score). */
+export function runOutcomePrefix(runId: string): string {
+  return `runs/${pathSafe(runId)}/outcomes/`;
+}
+
+/** S3 key of one binding's outcome in a run. */
+export function runOutcomeKey(runId: string, bindingId: string): string {
+  return `${runOutcomePrefix(runId)}${pathSafe(bindingId)}.json.gz`;
+}

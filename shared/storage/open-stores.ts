@@ -10,6 +10,7 @@ import { startEmbeddedDynamo, startEmbeddedS3, type EmbeddedServer } from './emb
 import { embeddedCredentials, type LocalCredentials } from './embedded-guard.js';
 import type { StorageCallCounts, Stores } from './ports.js';
 import { S3ObjectStore, ensureBucket } from './s3-objects.js';
+import { S3RunLogStore } from './run-log.js';
 
 /** The SDK clients the stores talk through. */
 export interface StorageClients {
@@ -45,11 +46,13 @@ export function createStores(clients: StorageClients, opts: CreateStoresOptions)
   countCalls(clients.dynamodb, 'dynamodb', counter);
   countCalls(clients.s3, 's3', counter);
   const dynamo = new DynamoTable(createDocumentClient(clients.dynamodb), opts.table, opts.batchRetry);
+  const objects = new S3ObjectStore(clients.s3, opts.bucket, opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {});
   return {
     snapshots: new DynamoSnapshotStore(dynamo),
     runs: new DynamoRunStore(dynamo),
     cursors: new DynamoCursorStore(dynamo),
-    objects: new S3ObjectStore(clients.s3, opts.bucket, opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {}),
+    objects,
+    runLog: new S3RunLogStore(objects),
     dynamo,
     clients,
     metrics: () => counter.snapshot(),

@@ -86,6 +86,19 @@ export interface ObjectStore {
   listKeys(prefix: string): Promise<string[]>;
 }
 
+/**
+ * The run log: each collect task's binding outcome, written by the task that collected it and read by score (the
+ * tasks run in separate Lambdas, so the outcomes meet in storage). A port of its own, not the raw-page API: in S3
+ * it lives under `runs/{runId}/outcomes/`, a prefix only collect may write and only score may read.
+ * @example await runLog.saveOutcome(runId, outcome); const outcomes = await runLog.loadOutcomes(runId);
+ */
+export interface RunLogStore {
+  /** Records (or replaces, on a rerun of the same run) one binding's outcome. */
+  saveOutcome(runId: string, outcome: BindingOutcome): Promise<void>;
+  /** Every outcome recorded for the run, by binding id. */
+  loadOutcomes(runId: string): Promise<Map<string, BindingOutcome>>;
+}
+
 /** Storage calls made so far, per service and operation (e.g. `dynamodb.BatchWriteItem`, `s3.PutObject`). */
 export interface StorageCallCounts {
   /** Keyed `{service}.{Operation}`; one count per SDK command sent (SDK-internal retries not counted twice). */
@@ -101,6 +114,7 @@ export interface Stores {
   runs: RunStore;
   cursors: CursorStore;
   objects: ObjectStore;
+  runLog: RunLogStore;
   /** Optional: calls made through these stores since creation (or the last reset), for run summaries and benchmarks. */
   metrics?(): StorageCallCounts;
   /** Optional: zeroes the call counts (e.g. at the start of a run). */

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, formatConfigProblem, type ConfigProblem } from '../../kernel/index.js';
 import { loadOrgConfig } from '../../org/index.js';
+import { DEPLOY_TIME_SETTINGS, RUN_TIME_SETTINGS } from '../../pipeline/runtime-config.js';
 
 // `radar validate`: checks an org config file without touching any source or store, so it runs in CI and in
 // editors' pre-commit hooks. Exit codes follow the CLI contract: 0 valid, 2 invalid (one line per problem).
@@ -23,7 +24,7 @@ export function validateCommand(): Command {
         'every problem on stderr, one line each, sorted by line: `FILE:LINE:COL path.to.field: reason`.',
     )
     .requiredOption('-c, --config <file>', 'org config YAML file to check')
-    .option('--json', 'print {"ok", "file", "units", "bindings", "problems"} as JSON on stdout instead')
+    .option('--json', 'print {"ok", "file", "units", "bindings", "problems", "settings"} as JSON on stdout instead (settings: which are read at run time, which are fixed at deploy time)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -50,7 +51,9 @@ async function runValidate(opts: ValidateOptions): Promise<void> {
   try {
     const org = await loadOrgConfig(file);
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, file, units: org.units.length, bindings: org.bindings.length, problems: [] })}\n`);
+      // Which settings this file moves at run time (CLI and Lambda alike) and which stay fixed at deploy time.
+      const settings = { runTime: RUN_TIME_SETTINGS, maxConcurrency: org.config.settings.maxConcurrency, rubric: org.config.rubric, deployTime: DEPLOY_TIME_SETTINGS };
+      process.stdout.write(`${JSON.stringify({ ok: true, file, units: org.units.length, bindings: org.bindings.length, problems: [], settings })}\n`);
     } else {
       process.stdout.write(`${file}: ok (${org.units.length} units, ${org.bindings.length} bindings)\n`);
     }

@@ -252,7 +252,7 @@ describe('functions', () => {
 });
 
 describe('scheduled run', () => {
-  it('maps collect over the planned tasks with a Distributed Map of bounded concurrency and tolerated failures', () => {
+  it('maps collect over the planned tasks with a Distributed Map whose concurrency comes from the plan, with tolerated failures', () => {
     const def = definitionOf(base.json) as { StartAt: string; States: Record<string, Json> };
     expect(def.StartAt).toBe('Plan');
     expect(def.States.Plan?.Next).toBe('CollectBindings');
@@ -260,7 +260,9 @@ describe('scheduled run', () => {
     expect(map.Type).toBe('Map');
     expect(map.ItemsPath).toBe('$.tasks');
     expect((map.ItemProcessor as { ProcessorConfig: Json }).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
-    expect(map.MaxConcurrency).toBe(8);
+    // The org YAML's settings.maxConcurrency, handed on by plan: one setting for the laptop and AWS.
+    expect(map.MaxConcurrencyPath).toBe('$.maxConcurrency');
+    expect(map.MaxConcurrency).toBeUndefined();
     expect(map.ToleratedFailurePercentage).toBe(50);
     expect(map.ItemSelector).toEqual({ 'runId.$': '$.runId', 'asOf.$': '$.asOf', 'task.$': '$$.Map.Item.Value' });
     expect(map.Next).toBe('Score');
@@ -296,17 +298,16 @@ describe('scheduled run', () => {
     });
   });
 
-  it('takes the schedule, concurrency and tolerated failures from context', () => {
-    const custom = synth({ schedule: 'cron(0 4 ? * MON *)', maxConcurrency: '3', toleratedFailurePercentage: 10 });
+  it('takes the schedule and tolerated failures from context', () => {
+    const custom = synth({ schedule: 'cron(0 4 ? * MON *)', toleratedFailurePercentage: 10 });
     custom.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 4 ? * MON *)' });
     const map = (definitionOf(custom.json) as { States: Record<string, Json> }).States.CollectBindings as Json;
-    expect(map.MaxConcurrency).toBe(3);
     expect(map.ToleratedFailurePercentage).toBe(10);
   }, SYNTH_TIMEOUT_MS);
 
-  it('refuses an unbounded or malformed concurrency setting', () => {
-    expect(() => synth({ maxConcurrency: 0 })).toThrow(/maxConcurrency/);
-    expect(() => synth({ maxConcurrency: 'lots' })).toThrow(/maxConcurrency/);
+  it('refuses run-time settings in the CDK context (they live in the org YAML) and a malformed schedule', () => {
+    expect(() => synth({ maxConcurrency: 3 })).toThrow(/maxConcurrency.*org YAML/);
+    expect(() => synth({ rubricKey: 'config/rubric.yaml' })).toThrow(/rubricKey.*org YAML/);
     expect(() => synth({ schedule: 'every day' })).toThrow(/schedule/);
   }, SYNTH_TIMEOUT_MS);
 });
