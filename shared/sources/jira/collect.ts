@@ -183,7 +183,7 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
       }
     }
     const categories = await ensureStatuses(statusIdsOf(res.body, changelogs.map((c) => c.res.body)));
-    const kept: SearchPage = { ...res.body, issues: issues.filter((i) => !gone.has(i.id)) };
+    const kept: SearchPage = gone.size === 0 || res.body.issues === undefined ? res.body : { ...res.body, issues: issues.filter((i) => !gone.has(i.id)) };
     await emit('search', { ...res, body: keepStatusItems(kept), parent: { statusCategories: categories } });
     for (const c of changelogs) await emit(`changelog:${c.key}`, { ...c.res, body: keepStatusItems(c.res.body), parent: { statusCategories: categories } });
     const next = res.body.nextPageToken;
