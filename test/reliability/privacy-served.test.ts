@@ -54,9 +54,9 @@ async function probeEverything(): Promise<ServedBody[]> {
     const jql = encodeURIComponent(`project = ${project}`);
     await get(`${sandboxes.urls.jira}/rest/api/3/search/jql?jql=${jql}&fields=*navigable&expand=changelog&maxResults=100`, { headers: { authorization: jiraAuth } });
   }
-  const mlAuth = DEMO_CREDENTIALS.RADAR_MLFLOW_USERNAME
-    ? { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.RADAR_MLFLOW_USERNAME}:${DEMO_CREDENTIALS.RADAR_MLFLOW_PASSWORD ?? ''}`).toString('base64')}` }
-    : {};
+  const mlAuth: Record<string, string> = {
+    authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.RADAR_MLFLOW_USERNAME ?? ''}:${DEMO_CREDENTIALS.RADAR_MLFLOW_PASSWORD ?? ''}`).toString('base64')}`,
+  };
   await get(`${sandboxes.urls.mlflow}/api/2.0/mlflow/experiments/get-by-name?experiment_name=recsys`, { headers: mlAuth });
   await get(`${sandboxes.urls.mlflow}/api/2.0/mlflow/runs/search`, {
     method: 'POST', headers: { ...mlAuth, 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: ['1', '2'], max_results: 1000 }),

@@ -136,9 +136,12 @@ function renderVersion(mv: MlflowModelVersion): Omit<MlflowModelVersion, 'aliase
   return rest;
 }
 
-/** A registered model with its aliases; empty lists left out as protobuf JSON does. */
-function renderModel<T extends { aliases: unknown[]; tags: unknown[] }>(m: T): Omit<T, 'aliases' | 'tags'> & { aliases?: unknown[]; tags?: unknown[] } {
-  const { aliases, tags, ...rest } = m;
+/**
+ * A registered model with its aliases; empty lists left out as protobuf JSON does, and no user_id
+ * (model_registry.proto: "NOTE: this field is not currently returned").
+ */
+function renderModel<T extends { aliases: unknown[]; tags: unknown[]; user_id?: string }>(m: T): Omit<T, 'aliases' | 'tags' | 'user_id'> & { aliases?: unknown[]; tags?: unknown[] } {
+  const { aliases, tags, user_id: _userId, ...rest } = m;
   return { ...rest, ...(aliases.length > 0 ? { aliases } : {}), ...(tags.length > 0 ? { tags } : {}) };
 }
 
