@@ -121,7 +121,7 @@ describe('MLflow sandbox responses against the MLflow protos', () => {
       { name: 'run status outside RunStatus', schema: SearchRunsResponse, body: runs.body, mutate: (b) => { b.runs[0]!.info.status = 'DONE'; } },
       { name: 'run_id renamed to runId', schema: SearchRunsResponse, body: runs.body, mutate: (b) => { b.runs[0]!.info.runId = b.runs[0]!.info.run_id; delete b.runs[0]!.info.run_id; } },
       { name: 'version number as a number', schema: SearchModelVersionsResponse, body: versions.body, mutate: (b) => { b.model_versions[0]!.version = 1; } },
-      { name: 'aliases on the registered model as strings', schema: GetRegisteredModelResponse, body: model.body, mutate: (b) => { b.registered_model.aliases = ['champion']; } },
+      { name: 'aliases on the registered model as strings', schema: GetRegisteredModelResponse, body: model.body, mutate: (b) => { (b.registered_model as Record<string, unknown>).aliases = ['champion']; } },
     ];
     for (const m of mutations) {
       const body = structuredClone(m.body) as Body;

@@ -1,7 +1,15 @@
 import { listUnits, type JiraBinding } from '../../org/index.js';
 import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
 import { RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError } from '../errors.js';
-import { basicAuthorization, HttpClient, rawPageEmitter, type HttpClientOptions, type JsonResponse } from '../http/index.js';
+import {
+  basicAuthorization,
+  forEachOffsetPage,
+  forEachTokenPage,
+  HttpClient,
+  rawPageEmitter,
+  type HttpClientOptions,
+  type JsonResponse,
+} from '../http/index.js';
 import {
   boardPageSchema,
   changelogPageSchema,
@@ -157,12 +165,12 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
   // 1. Issues updated in the window, with fields and the newest 40 histories; per page, the full changelog of
   // issues whose inlined one was cut, fetched before the page is handed on so a deleted issue leaves it first.
   const jql = `${base} AND updated >= "${jqlDate(sinceMs)}" AND updated <= "${jqlDate(asOfMinute)}" ORDER BY updated ASC, key ASC`;
-  let nextToken: string | undefined;
-  const tokens = new Set<string>();
-  for (;;) {
+  const searchPage = (token: string | undefined) => {
     const q = new URLSearchParams({ jql, maxResults: String(PAGE_SIZE), fields: SEARCH_FIELDS.join(','), expand: 'changelog' });
-    if (nextToken !== undefined) q.set('nextPageToken', nextToken);
-    const res = await client.getJson(`/rest/api/3/search/jql?${q.toString()}`, searchPageSchema);
+    if (token !== undefined) q.set('nextPageToken', token);
+    return client.getJson(`/rest/api/3/search/jql?${q.toString()}`, searchPageSchema);
+  };
+  await forEachTokenPage(searchPage, nextSearchToken, async (res) => {
     const issues = res.body.issues ?? [];
     const needFull: { id: string; key: string }[] = [];
     for (const issue of issues) {
@@ -186,15 +194,7 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
     const kept: SearchPage = gone.size === 0 || res.body.issues === undefined ? res.body : { ...res.body, issues: issues.filter((i) => !gone.has(i.id)) };
     await emit('search', { ...res, body: keepStatusItems(kept), parent: { statusCategories: categories } });
     for (const c of changelogs) await emit(`changelog:${c.key}`, { ...c.res, body: keepStatusItems(c.res.body), parent: { statusCategories: categories } });
-    const next = res.body.nextPageToken;
-    // Atlassian: nextPageToken "will be null" on the last page; it may also be left out.
-    if (next === undefined || next === null || res.body.isLast === true) break;
-    if (tokens.has(next)) {
-      throw new RepeatingCursorError({ ...where, path: '/rest/api/3/search/jql', reason: 'Jira returned a nextPageToken it had already returned; stopped paging' });
-    }
-    tokens.add(next);
-    nextToken = next;
-  }
+  }, () => new RepeatingCursorError({ ...where, path: '/rest/api/3/search/jql', reason: 'Jira returned a nextPageToken it had already returned; stopped paging' }));
   if (fullChangelogs > 0) notes.push(`full changelog fetched for ${fullChangelogs} issue(s) beyond the ${INLINE_HISTORY_LIMIT} inlined histories`);
   if (gone.size > 0) notes.push(`${gone.size} issue(s) deleted between search and changelog fetch (404): removed`);
   if (duplicates > 0) notes.push(`${duplicates} duplicate issue(s) across pages ignored`);
@@ -209,22 +209,15 @@ export async function collectJira(ctx: CollectContext, opts: JiraCollectOptions 
   const reconcile = !fullPass && Date.parse(ctx.asOf) - Date.parse(cursor.lastFullAt) >= RECONCILE_EVERY_MS;
   if (reconcile) {
     const present = new Set<string>();
-    let idsToken: string | undefined;
-    const idsTokens = new Set<string>();
-    for (;;) {
+    const idsPage = (token: string | undefined) => {
       const q = new URLSearchParams({ jql: `${base} ORDER BY key ASC`, maxResults: String(IDS_PAGE_SIZE), fields: 'id,key' });
-      if (idsToken !== undefined) q.set('nextPageToken', idsToken);
-      const res = await client.getJson(`/rest/api/3/search/jql?${q.toString()}`, searchPageSchema);
+      if (token !== undefined) q.set('nextPageToken', token);
+      return client.getJson(`/rest/api/3/search/jql?${q.toString()}`, searchPageSchema);
+    };
+    await forEachTokenPage(idsPage, nextSearchToken, async (res) => {
       await emit('reconcile', res);
       for (const issue of res.body.issues ?? []) present.add(issue.id);
-      const next = res.body.nextPageToken;
-      if (next === undefined || next === null || res.body.isLast === true) break;
-      if (idsTokens.has(next)) {
-        throw new RepeatingCursorError({ ...where, path: '/rest/api/3/search/jql', reason: 'Jira returned a nextPageToken it had already returned; stopped paging' });
-      }
-      idsTokens.add(next);
-      idsToken = next;
-    }
+    }, () => new RepeatingCursorError({ ...where, path: '/rest/api/3/search/jql', reason: 'Jira returned a nextPageToken it had already returned; stopped paging' }));
     const removed = [...known].filter((id) => !present.has(id));
     for (const id of gone) if (!removed.includes(id)) removed.push(id);
     removedIds = removed.map((id) => `jira:issue:${id}`);
@@ -257,37 +250,43 @@ async function collectSprints(
   const boardIds: number[] = [...(binding.boards ?? [])];
   if (boardIds.length === 0) {
     for (const project of binding.projects ?? []) {
-      let startAt = 0;
-      for (;;) {
-        const res = await client.getJson(`/rest/agile/1.0/board?projectKeyOrId=${encodeURIComponent(project)}&type=scrum&startAt=${startAt}&maxResults=50`, boardPageSchema);
-        await emit('boards', res);
-        boardIds.push(...res.body.values.map((b) => b.id));
-        if (res.body.isLast || res.body.values.length === 0) break;
-        startAt += res.body.values.length;
-      }
+      await forEachOffsetPage(
+        (startAt) => client.getJson(`/rest/agile/1.0/board?projectKeyOrId=${encodeURIComponent(project)}&type=scrum&startAt=${startAt}&maxResults=50`, boardPageSchema),
+        (res) => ({ startAt: res.body.startAt, count: res.body.values.length, isLast: res.body.isLast }),
+        async (res) => {
+          await emit('boards', res);
+          boardIds.push(...res.body.values.map((b) => b.id));
+        },
+        () => new RepeatingCursorError({ ...where, path: '/rest/agile/1.0/board', reason: 'board paging did not advance' }),
+      );
     }
   }
   let sprints = 0;
   for (const id of [...new Set(boardIds)]) {
-    let startAt = 0;
-    for (;;) {
-      let res;
-      try {
-        res = await client.getJson(`/rest/agile/1.0/board/${id}/sprint?startAt=${startAt}&maxResults=50`, sprintPageSchema);
-      } catch (e) {
-        // A kanban board named explicitly in the config has no sprints; Jira says so with a 400.
-        if (e instanceof SourceHttpError && e.status === 400) break;
-        throw e;
-      }
-      await emit(`sprints:${id}`, { ...res, body: keepSprintGoalPresence(res.body) });
-      sprints += res.body.values.length;
-      if (res.body.isLast || res.body.values.length === 0) break;
-      const next = startAt + res.body.values.length;
-      if (next <= startAt) throw new RepeatingCursorError({ ...where, path: `/rest/agile/1.0/board/${id}/sprint`, reason: 'sprint paging did not advance' });
-      startAt = next;
-    }
+    await forEachOffsetPage(
+      async (startAt) => {
+        try {
+          return await client.getJson(`/rest/agile/1.0/board/${id}/sprint?startAt=${startAt}&maxResults=50`, sprintPageSchema);
+        } catch (e) {
+          // A kanban board named explicitly in the config has no sprints; Jira says so with a 400.
+          if (e instanceof SourceHttpError && e.status === 400) return null;
+          throw e;
+        }
+      },
+      (res) => ({ startAt: res.body.startAt, count: res.body.values.length, isLast: res.body.isLast }),
+      async (res) => {
+        await emit(`sprints:${id}`, { ...res, body: keepSprintGoalPresence(res.body) });
+        sprints += res.body.values.length;
+      },
+      () => new RepeatingCursorError({ ...where, path: `/rest/agile/1.0/board/${id}/sprint`, reason: 'sprint paging did not advance' }),
+    );
   }
   return { boards: new Set(boardIds).size, sprints };
+}
+
+/** Atlassian: nextPageToken "will be null" on the last page; it may also be left out, or isLast may say so. */
+function nextSearchToken(res: JsonResponse<SearchPage>): string | null | undefined {
+  return res.body.isLast === true ? undefined : res.body.nextPageToken;
 }
 
 /** Every status id a search page and its changelogs name (issue statuses and status change items). */
@@ -323,22 +322,25 @@ async function fetchChangelog(
   where: { source: string; bindingId: string; path: string },
 ): Promise<JsonResponse<unknown>[] | null> {
   const pages: JsonResponse<unknown>[] = [];
-  let startAt = 0;
-  for (;;) {
-    let res;
-    try {
-      res = await client.getJson(`/rest/api/3/issue/${encodeURIComponent(key)}/changelog?startAt=${startAt}&maxResults=100`, changelogPageSchema);
-    } catch (e) {
-      if (e instanceof SourceHttpError && e.status === 404) return null;
-      throw e;
-    }
-    pages.push(res);
-    if (res.body.isLast || res.body.values.length === 0) break;
-    const next = res.body.startAt + res.body.values.length;
-    if (next <= startAt) {
-      throw new RepeatingCursorError({ ...where, path: `/rest/api/3/issue/${key}/changelog`, reason: 'changelog paging did not advance' });
-    }
-    startAt = next;
-  }
+  let deleted = false;
+  await forEachOffsetPage(
+    async (startAt) => {
+      try {
+        return await client.getJson(`/rest/api/3/issue/${encodeURIComponent(key)}/changelog?startAt=${startAt}&maxResults=100`, changelogPageSchema);
+      } catch (e) {
+        if (e instanceof SourceHttpError && e.status === 404) {
+          deleted = true;
+          return null;
+        }
+        throw e;
+      }
+    },
+    (res) => ({ startAt: res.body.startAt, count: res.body.values.length, isLast: res.body.isLast }),
+    async (res) => {
+      pages.push(res);
+    },
+    () => new RepeatingCursorError({ ...where, path: `/rest/api/3/issue/${key}/changelog`, reason: 'changelog paging did not advance' }),
+  );
+  if (deleted) return null;
   return pages;
 }

@@ -4,6 +4,7 @@ import { RepeatingCursorError, SourceAuthError, SourceError } from '../errors.js
 import {
   basicAuthorization,
   bearerAuthorization,
+  forEachTokenPage,
   HttpClient,
   rawPageEmitter,
   type HttpClientOptions,
@@ -117,31 +118,22 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
   let runCount = 0;
   const ids = names.map((n) => experiments[n]).filter((x): x is string => x !== undefined);
   if (ids.length > 0) {
-    let token: string | undefined;
-    const tokens = new Set<string>();
-    for (;;) {
-      const body = {
+    const runsPage = (token: string | undefined) =>
+      client.postJson('/api/2.0/mlflow/runs/search', {
         experiment_ids: ids,
         filter: `attributes.start_time >= ${runsFrom} AND attributes.start_time <= ${asOfMs}`,
         run_view_type: 'ACTIVE_ONLY',
         max_results: RUNS_PAGE,
         order_by: ['attributes.start_time ASC'],
         ...(token === undefined ? {} : { page_token: token }),
-      };
-      const res = await client.postJson('/api/2.0/mlflow/runs/search', body, runsPageSchema);
+      }, runsPageSchema);
+    await forEachTokenPage(runsPage, (res) => res.body.next_page_token, async (res) => {
       await emit('runs', { ...res, body: keepConventionTags(res.body) });
       for (const run of res.body.runs ?? []) {
         runCount++;
         if (run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED') nextFrom = Math.min(nextFrom, run.info.start_time);
       }
-      const next = res.body.next_page_token;
-      if (next === undefined || next === '') break;
-      if (tokens.has(next) || next === token) {
-        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
-      }
-      tokens.add(next);
-      token = next;
-    }
+    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
   }
   runsFrom = nextFrom;
 
@@ -161,22 +153,15 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
     modelsSeen[model] = state;
     const before = cursor?.models?.[model];
     if (!fullPass && before !== undefined && before.updated === state.updated && before.aliases === state.aliases) continue;
-    let token: string | undefined;
-    const tokens = new Set<string>();
-    for (;;) {
+    const versionsPage = (token: string | undefined) => {
       const q = new URLSearchParams({ filter: `name=${quote(model)}`, max_results: String(VERSIONS_PAGE) });
       if (token !== undefined) q.set('page_token', token);
-      const res = await client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
+      return client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
+    };
+    await forEachTokenPage(versionsPage, (res) => res.body.next_page_token, async (res) => {
       await emit(`model-versions:${model}`, { ...res, parent: { aliases: aliasMap } });
       versionCount += res.body.model_versions?.length ?? 0;
-      const next = res.body.next_page_token;
-      if (next === undefined || next === '') break;
-      if (tokens.has(next) || next === token) {
-        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
-      }
-      tokens.add(next);
-      token = next;
-    }
+    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
   }
   notes.push(`runs: ${runCount}, model versions: ${versionCount}${fullPass ? ', full pass' : ''}`);
 
