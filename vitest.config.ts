@@ -7,6 +7,11 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       {
+        // Sandbox responses held against the vendors' published descriptions (REALITY.md "Authoritative sources"):
+        // jira.js models, the MLflow protos, GitHub's OpenAPI and GraphQL schema. Sandboxes run on 127.0.0.1.
+        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -10,6 +10,7 @@ echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== dependency rules"; npx depcruise shared functions infra dashboard/src --config .dependency-cruiser.cjs
 echo "== unit"; npx vitest run --project unit
+echo "== conformance"; npx vitest run --project conformance
 echo "== cdk synth (offline, cdk-nag)"; bash infra/synth.sh
 echo "== integration"; npx vitest run --project integration
 echo "== cloud (IAM against the template, state machine executed)"; npx vitest run --project cloud

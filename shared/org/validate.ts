@@ -120,6 +120,13 @@ function findCredentialProblems(data: Rec): OrgProblem[] {
       };
       scan(cfg, base);
       const url = cfg.baseUrl;
+      if (typeof url === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !isSecureOrLoopbackUrl(url)) {
+        out.push({
+          path: [...base, 'baseUrl'],
+          at: 'value',
+          reason: 'must use https: (plain http: is allowed only on loopback: 127.0.0.1, ::1, localhost), or the credential crosses the network in clear text',
+        });
+      }
       if (typeof url === 'string' && urlCarriesCredentials(url)) {
         const envKey = /\/\/[^/@]*:[^/@]*@/.test(url) ? envKeyFor(source, 'password') : envKeyFor(source, 'token');
         out.push({
@@ -148,6 +155,23 @@ function findCredentialProblems(data: Rec): OrgProblem[] {
   };
   scanEnv(data, []);
   return out;
+}
+
+/**
+ * True when a base URL may carry a credential: `https:`, or `http:` on loopback only (127.0.0.0/8, ::1,
+ * localhost), where the sandboxes and local tests run and nothing crosses a network.
+ */
+export function isSecureOrLoopbackUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'https:') return true;
+  if (u.protocol !== 'http:') return false;
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function urlCarriesCredentials(url: string): boolean {

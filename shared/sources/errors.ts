@@ -47,8 +47,11 @@ export class SourceNetworkError extends SourceError {
 
 /** A page that is not what the API documents: not JSON, truncated, HTML, wrong shape. */
 export class MalformedPageError extends SourceError {
-  constructor(o: SourceErrorOpts) {
+  /** True for a body that did not arrive whole (truncated or corrupt JSON): worth asking again. */
+  readonly transient: boolean;
+  constructor(o: SourceErrorOpts & { transient?: boolean }) {
     super('MALFORMED_PAGE', o);
+    this.transient = o.transient ?? false;
   }
 }
 
@@ -63,5 +66,12 @@ export class RepeatingCursorError extends SourceError {
 export class NormaliseError extends SourceError {
   constructor(o: SourceErrorOpts) {
     super('NORMALISE_FAILED', o);
+  }
+}
+
+/** A transport the product refuses: a plain-http base URL off loopback, or a next-page URL on another origin. */
+export class UnsafeTransportError extends SourceError {
+  constructor(o: SourceErrorOpts) {
+    super('UNSAFE_TRANSPORT', o);
   }
 }

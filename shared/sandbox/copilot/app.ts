@@ -93,6 +93,10 @@ export function mountCopilotReports(app: Hono<Env>, world: CopilotWorld, github:
       logged(422);
       return githubError(422, 'Invalid request: reports are available for up to one year back.');
     }
+    if (world.noContentDays.has(day)) {
+      logged(204);
+      return new Response(null, { status: 204, headers: rateHeaders() });
+    }
     if (!world.hasDay(day)) {
       logged(404);
       return githubError(404, 'Not Found');

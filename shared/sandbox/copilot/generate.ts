@@ -123,22 +123,30 @@ export function generateCopilotWorld(
       const agentTurns = usedAgent ? 1 + countWithMean(local, 1 + 4 * maturity) : 0;
       const ide = IDES[Math.floor((draws[4] as number) * IDES.length)] as string;
       const loc = acceptances * (2 + Math.floor((draws[5] as number) * 6));
+      // The top-level counts are not inline completions: generation counts every output event (chat code blocks
+      // too) and acceptance includes copy and insert-into-terminal (GitHub's metrics field reference). The inline
+      // completion figures are the `code_completion` entry of totals_by_feature.
+      const chatBlocks = chatTurns + agentTurns;
+      const chatCopies = Math.floor(chatBlocks / 2);
       users.push({
         day, organization_id: orgId, enterprise_id: null, user_id: m.id, user_login: m.login,
         user_initiated_interaction_count: chatTurns + agentTurns,
-        code_generation_activity_count: generations,
-        code_acceptance_activity_count: acceptances,
+        code_generation_activity_count: generations + chatBlocks,
+        code_acceptance_activity_count: acceptances + chatCopies,
         loc_suggested_to_add_sum: generations * 4, loc_added_sum: loc,
         used_agent: usedAgent, used_chat: usedChat, used_cli: (draws[6] as number) < 0.05,
         totals_by_ide: [{ ide, user_initiated_interaction_count: chatTurns + agentTurns, code_generation_activity_count: generations, code_acceptance_activity_count: acceptances }],
         totals_by_feature: [
           { feature: 'code_completion', user_initiated_interaction_count: 0, code_generation_activity_count: generations, code_acceptance_activity_count: acceptances },
-          ...(usedChat ? [{ feature: 'chat_panel_ask_mode', user_initiated_interaction_count: chatTurns, code_generation_activity_count: 0, code_acceptance_activity_count: 0 }] : []),
-          ...(usedAgent ? [{ feature: 'chat_panel_agent_mode', user_initiated_interaction_count: agentTurns, code_generation_activity_count: 0, code_acceptance_activity_count: 0 }] : []),
+          ...(usedChat ? [{ feature: 'chat_panel_ask_mode', user_initiated_interaction_count: chatTurns, code_generation_activity_count: chatTurns, code_acceptance_activity_count: Math.floor(chatTurns / 2) }] : []),
+          ...(usedAgent ? [{ feature: 'chat_panel_agent_mode', user_initiated_interaction_count: agentTurns, code_generation_activity_count: agentTurns, code_acceptance_activity_count: chatCopies - Math.floor(chatTurns / 2) }] : []),
         ],
       });
     }
-    const out = { users, teams };
+    // GitHub leaves teams with fewer than 5 seated users out of the user-teams report.
+    const seats = new Map<string, number>();
+    for (const t of teams) seats.set(t.slug, (seats.get(t.slug) ?? 0) + 1);
+    const out = { users, teams: teams.filter((t) => (seats.get(t.slug) ?? 0) >= 5) };
     cache.set(day, out);
     return out;
   };

@@ -98,6 +98,8 @@ export class CopilotWorld {
   readonly missingDays = new Set<string>();
   /** Lifetime of a download link in ms. */
   linkTtlMs = 10 * 60_000;
+  /** Days the report endpoints answer 204 No Content for (a day GitHub has no data for; the spec lists 204). */
+  readonly noContentDays = new Set<string>();
   /** The next N metadata responses hand out links that have already expired (tests of the re-request path). */
   expireNextLinks = 0;
   readonly requestLog: CopilotRequestLogEntry[] = [];

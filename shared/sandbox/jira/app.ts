@@ -9,14 +9,18 @@ import {
   type JiraHistory,
   type JiraIssue,
   type JiraPerson,
+  type JiraStatusName,
   type JiraWorld,
 } from './world.js';
 
 // Jira Cloud REST v3 and Agile 1.0 as far as the connector and jira.js use them, with the vendor's quirks kept:
 // enhanced search returns only `id` unless fields are asked for, has no total/startAt, caps page sizes, inlines
-// only the newest 20 histories; the old /search is gone (410); errors are {errorMessages, errors}.
+// at most 40 histories newest first (JRACLOUD-96459) and leaves the changelog's optional `total` out when it
+// inlined them all, ends with `nextPageToken: null` (Atlassian's model: "will be null"), lags behind updates
+// (index lag, see JiraWorld.indexLagMs); the old /search is gone (410); errors are {errorMessages, errors}.
+// Statuses are the site's own (ids and names in the site's language, GET /rest/api/3/status).
 
-const INLINE_HISTORIES = 20;
+const INLINE_HISTORIES = 40;
 const NAVIGABLE_FIELDS = [
   'summary',
   'status',
@@ -33,6 +37,7 @@ const NAVIGABLE_FIELDS = [
   'creator',
   'project',
   'priority',
+  'description',
 ];
 const REMOVED_SEARCH =
   'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
@@ -92,17 +97,30 @@ function renderPerson(p: JiraPerson, base: string) {
   };
 }
 
-function renderStatus(issue: JiraIssue, base: string) {
-  const s = JIRA_STATUSES[issue.status];
+/** A status as the site shows it (StatusDetails in jira.js 5.4 `version3/models/statusDetails.d.ts`). */
+function renderSiteStatus(world: JiraWorld, status: JiraStatusName, base: string) {
+  const s = JIRA_STATUSES[status];
+  const site = world.siteStatuses[status];
   const cat = JIRA_STATUS_CATEGORIES[s.category];
   return {
-    self: `${base}/rest/api/3/status/${s.id}`,
+    self: `${base}/rest/api/3/status/${site.id}`,
     description: '',
     iconUrl: `${base}/`,
-    name: issue.status,
-    id: s.id,
+    name: site.name,
+    untranslatedName: site.name,
+    id: site.id,
     statusCategory: { self: `${base}/rest/api/3/statuscategory/${cat.id}`, id: cat.id, key: s.category, colorName: cat.colorName, name: cat.name },
   };
+}
+
+function renderStatus(world: JiraWorld, issue: JiraIssue, base: string) {
+  return renderSiteStatus(world, issue.status, base);
+}
+
+/** An issue description in Atlassian Document Format: free text where real sites name people (and emails). */
+function renderDescription(issue: JiraIssue) {
+  const text = `${issue.summary}. Raised by ${issue.reporter.displayName} (${issue.reporter.emailAddress}).`;
+  return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
 }
 
 function renderIssueType(issue: JiraIssue, base: string) {
@@ -119,8 +137,21 @@ function renderIssueType(issue: JiraIssue, base: string) {
   };
 }
 
-function renderHistory(h: JiraHistory, base: string) {
-  return { id: h.id, author: renderPerson(h.author, base), created: jiraTimestamp(h.created), items: h.items };
+function renderHistory(world: JiraWorld, h: JiraHistory, base: string) {
+  // Status items carry the site's status ids and names (the world stores the canonical workflow ones).
+  const items = h.items.map((it) => {
+    if (it.fieldId !== 'status') return { ...it };
+    const from = world.siteStatusById(it.from);
+    const to = world.siteStatusById(it.to);
+    return { ...it, from: from?.id ?? it.from, fromString: from?.name ?? it.fromString, to: to?.id ?? it.to, toString: to?.name ?? it.toString };
+  });
+  return {
+    id: h.id,
+    author: renderPerson(h.author, base),
+    created: jiraTimestamp(h.created),
+    items,
+    ...(h.historyMetadata ? { historyMetadata: h.historyMetadata } : {}),
+  };
 }
 
 function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, changelog: boolean, base: string): Record<string, unknown> {
@@ -139,7 +170,7 @@ function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, ch
         f.summary = issue.summary;
         break;
       case 'status':
-        f.status = renderStatus(issue, base);
+        f.status = renderStatus(world, issue, base);
         break;
       case 'issuetype':
         f.issuetype = renderIssueType(issue, base);
@@ -169,7 +200,7 @@ function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, ch
             id: parent.id,
             key: parent.key,
             self: `${base}/rest/api/3/issue/${parent.id}`,
-            fields: { summary: parent.summary, status: renderStatus(parent, base), issuetype: renderIssueType(parent, base) },
+            fields: { summary: parent.summary, status: renderStatus(world, parent, base), issuetype: renderIssueType(parent, base) },
           };
         }
         break;
@@ -193,6 +224,9 @@ function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, ch
           simplified: false,
         };
         break;
+      case 'description':
+        f.description = renderDescription(issue);
+        break;
       case 'priority':
         f.priority = { self: `${base}/rest/api/3/priority/3`, iconUrl: `${base}/images/icons/priorities/medium.svg`, name: 'Medium', id: '3' };
         break;
@@ -202,12 +236,13 @@ function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, ch
   }
   if (Object.keys(f).length > 0) out.fields = f;
   if (changelog) {
-    const newest = issue.histories.slice(-INLINE_HISTORIES);
+    const newest = issue.histories.slice(-INLINE_HISTORIES).reverse();
+    const cut = issue.histories.length > newest.length;
     out.changelog = {
       startAt: 0,
       maxResults: newest.length,
-      total: issue.histories.length,
-      histories: newest.map((h) => renderHistory(h, base)),
+      ...(cut ? { total: issue.histories.length } : {}),
+      histories: newest.map((h) => renderHistory(world, h, base)),
     };
   }
   return out;
@@ -250,16 +285,17 @@ function search(c: Context<Env>, world: JiraWorld, p: SearchParams): Response {
   const now = world.clock();
   const where = parsed.where;
   const matching = sortIssues(
-    [...world.issues.values()].filter((i) => where === null || where(i, now)),
+    [...world.issues.values()].filter((i) => world.isIndexed(i) && (where === null || where(i, now))),
     parsed.orderBy,
   );
   const page = matching.slice(offset, offset + size);
   const base = new URL(c.req.url).origin;
-  const body: Record<string, unknown> = { issues: page.map((i) => renderIssue(world, i, fields, changelog, base)) };
+  // `issues` is optional in Atlassian's model (SearchAndReconcileResults); an empty result leaves it out.
+  const body: Record<string, unknown> = page.length > 0 ? { issues: page.map((i) => renderIssue(world, i, fields, changelog, base)) } : {};
   // Under the repeat-cursor fault the token received is handed back, as a broken paginator would.
   const repeat = c.get('repeatCursor') && p.nextPageToken !== undefined;
   const more = repeat || (offset + size < matching.length && size > 0);
-  if (more) body.nextPageToken = repeat ? p.nextPageToken : encodeToken({ o: offset + size, q: p.jql });
+  body.nextPageToken = more ? (repeat ? p.nextPageToken : encodeToken({ o: offset + size, q: p.jql })) : null;
   body.isLast = !more;
   return c.json(body);
 }
@@ -334,6 +370,13 @@ export function buildJiraApp(world: JiraWorld, faults: FaultRegistry, isAuthoris
     app.post(`/rest/api/${v}/search/id`, (c) => jiraError(c, 410, [REMOVED_SEARCH]));
   }
 
+  // The site's statuses, all in one response (StatusDetails[]): the only place a changelog's status ids get
+  // their categories, in whatever language the site uses.
+  app.get('/rest/api/3/status', (c) => {
+    const base = new URL(c.req.url).origin;
+    return c.json((Object.keys(JIRA_STATUSES) as JiraStatusName[]).map((n) => renderSiteStatus(world, n, base)));
+  });
+
   app.get('/rest/api/3/issue/:key/changelog', (c) => {
     const issue = world.findIssue(c.req.param('key'));
     if (!issue) return jiraError(c, 404, ['Issue does not exist or you do not have permission to see it.']);
@@ -353,7 +396,7 @@ export function buildJiraApp(world: JiraWorld, faults: FaultRegistry, isAuthoris
       startAt,
       total: issue.histories.length,
       isLast,
-      values: values.map((h) => renderHistory(h, base)),
+      values: values.map((h) => renderHistory(world, h, base)),
     });
   });
 
@@ -390,7 +433,7 @@ export function buildJiraApp(world: JiraWorld, faults: FaultRegistry, isAuthoris
     const grouped = new Map<string, ReturnType<typeof renderHistory>[]>();
     for (const { issueId, h } of page) {
       const list = grouped.get(issueId) ?? [];
-      list.push(renderHistory(h, base));
+      list.push(renderHistory(world, h, base));
       grouped.set(issueId, list);
     }
     const more = offset + maxResults < pairs.length;
@@ -445,7 +488,8 @@ export function buildJiraApp(world: JiraWorld, faults: FaultRegistry, isAuthoris
       ...(s.completeDate === null ? {} : { completeDate: new Date(s.completeDate).toISOString() }),
       createdDate: new Date(s.createdDate).toISOString(),
       originBoardId: s.boardId,
-      goal: s.goal,
+      // Jira leaves goal out on sprints that never had one set and serves null after it was cleared.
+      ...(s.goal === null && s.state === 'future' ? {} : { goal: s.goal }),
     }));
     return c.json({ maxResults, startAt, isLast: startAt + maxResults >= all.length, values });
   });

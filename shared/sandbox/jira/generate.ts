@@ -79,6 +79,8 @@ function timeInWeek(rand: () => number, weekStart: number): number {
 function materialise(ctx: Ctx, projectKey: string, spec: IssueSpec, roster: JiraPerson[], rand: () => number): string {
   const reporter = pick(rand, roster);
   const assignee = rand() < 0.9 ? pick(rand, roster) : null;
+  const startsAt = spec.startAfterDays === null ? null : spec.created + spec.startAfterDays * DAY;
+  const startsBeforeAnchor = startsAt !== null && startsAt < ctx.anchor;
   const issue = ctx.world.addIssue({
     projectKey,
     type: spec.type,
@@ -87,12 +89,15 @@ function materialise(ctx: Ctx, projectKey: string, spec: IssueSpec, roster: Jira
     created: new Date(spec.created),
     parentKey: spec.parentKey,
     reporter,
-    assignee,
+    // Work that starts is assigned when it starts (a user-field history with account ids and names, made by
+    // automation on the reporter's behalf), as on a real site; the final assignee is the same either way.
+    assignee: startsBeforeAnchor ? null : assignee,
   });
   const actor = assignee ?? reporter;
-  if (spec.startAfterDays === null) return issue.key;
-  let t = spec.created + spec.startAfterDays * DAY;
+  if (spec.startAfterDays === null || startsAt === null) return issue.key;
+  let t = startsAt;
   if (t >= ctx.anchor) return issue.key;
+  if (assignee !== null) ctx.world.assign(issue.key, assignee, new Date(t), reporter);
   ctx.world.transition(issue.key, 'In Progress', new Date(t), actor);
   if (spec.doneAfterDays === null) return issue.key;
   const doneAt = t + spec.doneAfterDays * DAY;
@@ -328,7 +333,7 @@ export function generateJiraHistory(world: JiraWorld, org: OrgConfig, anchor: Da
           endDate: state === 'future' ? null : end,
           completeDate: state === 'closed' ? end + 2 * 3_600_000 : null,
           createdDate: start - DAY,
-          goal: hasGoal ? 'Ship the next experiment and measure it' : '',
+          goal: hasGoal ? 'Ship the next experiment and measure it' : null,
         });
       }
     }

@@ -45,6 +45,9 @@ export interface JiraChangeItem {
   fromString: string | null;
   to: string | null;
   toString: string | null;
+  /** User fields (assignee, reporter…) repeat the account ids here (Atlassian's ChangeDetails model). */
+  tmpFromAccountId?: string | null;
+  tmpToAccountId?: string | null;
 }
 
 export interface JiraHistory {
@@ -53,6 +56,14 @@ export interface JiraHistory {
   created: number;
   author: JiraPerson;
   items: JiraChangeItem[];
+  /** Set when an app or automation acted for a person: its description names them ("on behalf of accountId=…"). */
+  historyMetadata?: { type: string; description: string; actor?: { id: string; displayName: string; type: string } };
+}
+
+/** How the site names a status: its own id and a name in the site's language (e.g. 已完成 for done). */
+export interface SiteStatus {
+  id: string;
+  name: string;
 }
 
 export interface JiraIssue {
@@ -99,7 +110,8 @@ export interface JiraSprint {
   endDate: number | null;
   completeDate: number | null;
   createdDate: number;
-  goal: string;
+  /** Null when the board set none (Jira then serves `goal: null`, or leaves it out on future sprints). */
+  goal: string | null;
 }
 
 /** Input of `addIssue`; anything omitted gets a plain default. */
@@ -139,6 +151,21 @@ export class JiraWorld {
   readonly requestLog: { method: string; path: string; authorised: boolean }[] = [];
   /** The sandbox's "now" for relative JQL dates (`-7d`) and for edits without a time. */
   clock: () => Date;
+  /**
+   * Search index lag (ms): an issue whose last update is younger than this (by the clock) is not yet visible to
+   * search, as on Jira Cloud where "the delay might vary from a few seconds to minutes". 0 = indexed at once.
+   */
+  indexLagMs = 0;
+  /**
+   * The site's own statuses: id and name per workflow status, in the site's language. Defaults to a fresh English
+   * site; `localiseStatuses` gives a site in another language with its own ids.
+   */
+  siteStatuses: Record<JiraStatusName, SiteStatus> = {
+    'To Do': { id: JIRA_STATUSES['To Do'].id, name: 'To Do' },
+    'In Progress': { id: JIRA_STATUSES['In Progress'].id, name: 'In Progress' },
+    'In Review': { id: JIRA_STATUSES['In Review'].id, name: 'In Review' },
+    Done: { id: JIRA_STATUSES.Done.id, name: 'Done' },
+  };
   private nextIssueId = 10001;
   private nextHistoryId = 20001;
   private readonly nextNumber = new Map<string, number>();
@@ -238,6 +265,64 @@ export class JiraWorld {
     if (patch.summary !== undefined) issue.summary = patch.summary;
     if (patch.status) this.transition(key, patch.status, at);
     issue.updated = Math.max(issue.updated, at.getTime());
+    return issue;
+  }
+
+  /** Serves the workflow's statuses under other ids and names (a site in another language, custom statuses). */
+  localiseStatuses(statuses: Partial<Record<JiraStatusName, SiteStatus>>): void {
+    this.siteStatuses = { ...this.siteStatuses, ...statuses };
+  }
+
+  /** The site status a stored (canonical) status id stands for. */
+  siteStatusById(canonicalId: string | null): SiteStatus | null {
+    if (canonicalId === null) return null;
+    const name = (Object.keys(JIRA_STATUSES) as JiraStatusName[]).find((n) => JIRA_STATUSES[n].id === canonicalId);
+    return name === undefined ? null : this.siteStatuses[name];
+  }
+
+  /** True when search can see the issue's latest update (see indexLagMs). */
+  isIndexed(issue: JiraIssue): boolean {
+    return this.indexLagMs === 0 || issue.updated + this.indexLagMs <= this.clock().getTime();
+  }
+
+  /**
+   * Assigns an issue at `at`, recording the changelog entry as Jira does for a user field (account ids in
+   * from/to and tmp*AccountId, display names in fromString/toString). With `onBehalfOf`, the change is made by the
+   * automation user for that person, and the history's metadata names them.
+   */
+  assign(key: string, assignee: JiraPerson | null, at: Date, onBehalfOf?: JiraPerson): JiraIssue {
+    const issue = this.mustGet(key);
+    const before = issue.assignee;
+    const ms = at.getTime();
+    issue.histories.push({
+      id: String(this.nextHistoryId++),
+      created: ms,
+      author: onBehalfOf ? SYSTEM_PERSON : (assignee ?? SYSTEM_PERSON),
+      items: [
+        {
+          field: 'assignee',
+          fieldtype: 'jira',
+          fieldId: 'assignee',
+          from: before?.accountId ?? null,
+          fromString: before?.displayName ?? null,
+          to: assignee?.accountId ?? null,
+          toString: assignee?.displayName ?? null,
+          tmpFromAccountId: before?.accountId ?? null,
+          tmpToAccountId: assignee?.accountId ?? null,
+        },
+      ],
+      ...(onBehalfOf
+        ? {
+            historyMetadata: {
+              type: 'jira.automation',
+              description: `Rule executed on behalf of accountId=${onBehalfOf.accountId} (${onBehalfOf.emailAddress})`,
+              actor: { id: onBehalfOf.accountId, displayName: onBehalfOf.displayName, type: 'user' },
+            },
+          }
+        : {}),
+    });
+    issue.assignee = assignee;
+    issue.updated = Math.max(issue.updated, ms);
     return issue;
   }
 

@@ -6,7 +6,10 @@ import type { MlflowModelVersion, MlflowRun, MlflowWorld } from './world.js';
 // MLflow tracking server REST 2.0 as the connector uses it. Quirks kept: runs/search is POST only and allows up
 // to 50,000 results a page; registry searches are GET; page tokens are base64 JSON offsets; errors are
 // {"error_code", "message"} with MLflow's HTTP status mapping; basic auth answers 401 with WWW-Authenticate;
-// empty lists are left out of responses, as protobuf JSON serialisation does (`{}` for no runs).
+// empty lists are left out of responses, as protobuf JSON serialisation does (`{}` for no runs). As the OSS SQL
+// store does (its ModelVersion to_mlflow_entity hard-codes `aliases=[]`; mlflow#9783), model versions come
+// without aliases from model-versions/search; aliases are on the registered model (registered-models/get|search,
+// `aliases: [{alias, version}]`). Basic auth answers 401 in plain text with WWW-Authenticate, 403 "Permission denied".
 
 type Env = { Variables: FaultVariables };
 
@@ -127,6 +130,21 @@ function filterAll<T>(items: T[], clauses: Clause[], value: (x: T, e: Entity, k:
   return items.filter((x) => clauses.every((c) => matches(value(x, c.entity, c.key), c)));
 }
 
+/** A model version as the OSS SQL store serves it: never with aliases (empty repeated fields are left out). */
+function renderVersion(mv: MlflowModelVersion): Omit<MlflowModelVersion, 'aliases'> {
+  const { aliases: _aliases, ...rest } = mv;
+  return rest;
+}
+
+/**
+ * A registered model with its aliases; empty lists left out as protobuf JSON does, and no user_id
+ * (model_registry.proto: "NOTE: this field is not currently returned").
+ */
+function renderModel<T extends { aliases: unknown[]; tags: unknown[]; user_id?: string }>(m: T): Omit<T, 'aliases' | 'tags' | 'user_id'> & { aliases?: unknown[]; tags?: unknown[] } {
+  const { aliases, tags, user_id: _userId, ...rest } = m;
+  return { ...rest, ...(aliases.length > 0 ? { aliases } : {}), ...(tags.length > 0 ? { tags } : {}) };
+}
+
 function stringList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);
   if (typeof v === 'string') return [v];
@@ -152,7 +170,8 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
   );
   app.use('*', async (c, next) => {
     if (!isAuthorised(c.req.header('authorization'))) {
-      return mlflowError(c, 'UNAUTHENTICATED', 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.', 401, {
+      // mlflow/server/auth: make_basic_auth_response() answers in plain text, not the JSON error envelope.
+      return c.text('You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.', 401, {
         'WWW-Authenticate': 'Basic realm="mlflow"',
       });
     }
@@ -260,14 +279,14 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
       const versions = world.versions.filter((v) => v.name === m.name);
       const latest = new Map<string, MlflowModelVersion>();
       for (const v of versions) latest.set(v.current_stage, v);
-      return { ...m, latest_versions: [...latest.values()].map((v) => ({ ...v, aliases: undefined })) };
+      return renderModel({ ...m, latest_versions: [...latest.values()].map(renderVersion) });
     });
     return c.json({ ...(withLatest.length > 0 ? { registered_models: withLatest } : {}), ...(next ? { next_page_token: next } : {}) });
   });
   app.get(`${base}/registered-models/get`, (c) => {
     const m = world.models.get(c.req.query('name') ?? '');
     if (!m) return mlflowError(c, 'RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${c.req.query('name') ?? ''} not found`);
-    return c.json({ registered_model: m });
+    return c.json({ registered_model: renderModel(m) });
   });
 
   app.get(`${base}/model-versions/search`, (c) => {
@@ -275,7 +294,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
     const order = [...parseOrderBy(c.req.queries('order_by') ?? [], true), { entity: 'attribute' as const, key: 'name', desc: false }, { entity: 'attribute' as const, key: 'version_number', desc: true }];
     const found = sortBy(filterAll(world.versions, clauses, versionValue), order, versionValue);
     const { page, next } = paginate(c, found, c.req.query('page_token'), maxResultsOf(c.req.query('max_results'), 10000, 10000), world.pageCap);
-    return c.json({ ...(page.length > 0 ? { model_versions: page } : {}), ...(next ? { next_page_token: next } : {}) });
+    return c.json({ ...(page.length > 0 ? { model_versions: page.map(renderVersion) } : {}), ...(next ? { next_page_token: next } : {}) });
   });
 
   app.notFound((c) => mlflowError(c, 'ENDPOINT_NOT_FOUND', `No API endpoint found for ${c.req.path}`));

@@ -37,7 +37,8 @@ export function generateMlflowHistory(world: MlflowWorld, org: OrgConfig, anchor
     const people = demoPeople(u.id, rosterSize(u, org));
     const firstWeek = Array.from({ length: weeks }, (_, w) => w).find((w) => maturityAt(u.ref, w, weeks) > 0);
     if (firstWeek === undefined) continue;
-    const experiments = names.map((n) => world.addExperiment(n, new Date(weekStart(firstWeek) - DAY)));
+    // The first experiment sits in its owner's workspace folder (artifact_location dbfs:/Users/<email>/…).
+    const experiments = names.map((n, i) => world.addExperiment(n, new Date(weekStart(firstWeek) - DAY), i === 0 ? people[0]?.email : undefined));
     const runs: MlflowRun[] = [];
     for (let w = firstWeek; w < weeks; w++) {
       const m = maturityAt(u.ref, w, weeks);
@@ -58,12 +59,15 @@ export function generateMlflowHistory(world: MlflowWorld, org: OrgConfig, anchor
           endTime: stillRunning ? null : new Date(start + duration),
           status: stillRunning ? 'RUNNING' : failed ? 'FAILED' : rand() < 0.02 ? 'KILLED' : 'FINISHED',
           // Automated runs are logged by the pipeline's service account; notebook runs by a person.
-          userId: automated ? `svc-${u.id}-pipeline` : person.login,
+          // A person's runs carry their email as user (as on Databricks and most SSO set-ups), in user_id, the
+          // mlflow.user tag, the notebook path and the free-text run note.
+          userId: automated ? `svc-${u.id}-pipeline` : person.email,
           runName: `${u.id}-${automated ? 'train' : 'explore'}-${runs.length + 1}`,
           tags: {
             [RUN_TAGS.trigger]: trigger,
             [RUN_TAGS.sourceType]: automated ? 'JOB' : 'NOTEBOOK',
-            'mlflow.source.name': automated ? 'pipelines/train.py' : `notebooks/${person.login}/explore.ipynb`,
+            'mlflow.source.name': automated ? 'pipelines/train.py' : `/Users/${person.email}/explore.ipynb`,
+            ...(automated ? {} : { 'mlflow.note.content': `Exploration by ${person.name} (${person.email}), see ${person.login}'s notes` }),
           },
           metrics: failed ? {} : { rmse: Number((1.2 - 0.6 * m + rand() * 0.3).toFixed(4)), auc: Number((0.6 + 0.3 * m + rand() * 0.05).toFixed(4)) },
           params: { learning_rate: pick(rand, ['0.1', '0.05', '0.01']), max_depth: String(3 + Math.floor(rand() * 6)) },
@@ -82,7 +86,7 @@ export function generateMlflowHistory(world: MlflowWorld, org: OrgConfig, anchor
     const people = demoPeople(owner.id, rosterSize(owner, org));
     const runs = (runsByUnit.get(owner.ref) ?? []).filter((r) => r.info.status === 'FINISHED');
     const firstWeek = Array.from({ length: weeks }, (_, w) => w).find((w) => maturityAt(owner.ref, w, weeks) > 0) ?? 0;
-    world.addModel(name, new Date(weekStart(firstWeek)), pick(rand, people).login);
+    world.addModel(name, new Date(weekStart(firstWeek)), pick(rand, people).email);
     const servingAlias = seedFor(seed, name) % 2 === 0 ? 'champion' : 'production';
     let serving: string | null = null;
     for (let w = firstWeek; w < weeks; w++) {
@@ -97,7 +101,7 @@ export function generateMlflowHistory(world: MlflowWorld, org: OrgConfig, anchor
       if (rand() < 0.1 + 0.8 * m) tags[GOVERNANCE_TAGS[0]] = 'docs/model-card.md';
       if (rand() < 0.05 + 0.7 * m) tags[GOVERNANCE_TAGS[1]] = 'passed';
       if (rand() < 0.03 + 0.6 * m) tags[GOVERNANCE_TAGS[2]] = 'reweighing';
-      const mv = world.addModelVersion(name, { runId: run.info.run_id, at: new Date(at), userId: pick(rand, people).login, tags, stage: 'None' });
+      const mv = world.addModelVersion(name, { runId: run.info.run_id, at: new Date(at), userId: pick(rand, people).email, tags, stage: 'None' });
       if (rand() > 0.3 + 0.6 * m) continue; // never promoted
       let promoteAt = at + (0.5 + rand() * (12 - 9 * m)) * DAY;
       // Mature pods A/B test a challenger against the serving model before promoting it.

@@ -98,14 +98,15 @@ export class MlflowWorld {
   private runCounter = 0;
 
   /** Creates an experiment; ids are sequential strings like the OSS server's. */
-  addExperiment(name: string, at: Date): MlflowExperiment {
+  addExperiment(name: string, at: Date, owner?: string): MlflowExperiment {
     const existing = this.experiments.find((e) => e.name === name);
     if (existing) return existing;
     const id = String(this.experiments.length + 1);
     const e: MlflowExperiment = {
       experiment_id: id,
       name,
-      artifact_location: `mlflow-artifacts:/${id}`,
+      // Workspace experiments live under their owner's folder, so the location names them (dbfs:/Users/<email>/…).
+      artifact_location: owner === undefined ? `mlflow-artifacts:/${id}` : `dbfs:/Users/${owner}/experiments/${id}`,
       lifecycle_stage: 'active',
       creation_time: at.getTime(),
       last_update_time: at.getTime(),
@@ -141,7 +142,7 @@ export class MlflowWorld {
         status,
         start_time: start,
         ...(end === null ? {} : { end_time: end }),
-        artifact_uri: `mlflow-artifacts:/${exp.experiment_id}/${runId}/artifacts`,
+        artifact_uri: `${exp.artifact_location}/${runId}/artifacts`,
         lifecycle_stage: 'active',
       },
       data: {
@@ -219,18 +220,17 @@ export class MlflowWorld {
   }
 
   /** Points an alias at a version (moving it off any other version), as `set_registered_model_alias` does. */
-  setAlias(name: string, alias: string, version: string, at: Date): void {
+  setAlias(name: string, alias: string, version: string, _at: Date): void {
     const model = this.models.get(name);
     if (!model) throw new MlflowSandboxDataError({ code: 'SANDBOX_NO_MODEL', reason: `no model ${name} in the MLflow sandbox` });
     model.aliases = model.aliases.filter((a) => a.alias !== alias);
     model.aliases.push({ alias, version });
     for (const mv of this.versions.filter((x) => x.name === name)) {
-      const had = mv.aliases.includes(alias);
       mv.aliases = mv.aliases.filter((a) => a !== alias);
       if (mv.version === version) mv.aliases.push(alias);
-      if (had || mv.version === version) mv.last_updated_timestamp = Math.max(mv.last_updated_timestamp, at.getTime());
     }
-    model.last_updated_timestamp = Math.max(model.last_updated_timestamp, at.getTime());
+    // Setting an alias changes no timestamp (the SQL store's set_registered_model_alias writes only the alias
+    // row): a version's last_updated_timestamp is no promotion time.
   }
 
   /** Moves a version to a stage (the pre-alias registry workflow). */

@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
 import { MalformedPageError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError } from '../errors.js';
 import { GithubClient, pathOnly } from '../github/client.js';
+import { rawPageEmitter } from '../http/index.js';
 import { podsByTeam, reduceCopilotDay } from './reduce.js';
-import { reportMetadataSchema, userDayRowSchema, userTeamRowSchema } from './schemas.js';
+import { COPILOT_ALLOW_LISTS, reportMetadataSchema, userDayRowSchema, userTeamRowSchema } from './schemas.js';
 
 // Collects GitHub Copilot usage reports day by day (API-FACTS "Copilot metrics"): for each day not yet fetched,
 // ask the REST API for the day's signed download links, download the NDJSON files, and reduce them at once to
@@ -15,6 +16,8 @@ const DAY_MS = 86_400_000;
 const REPORTS_START = '2025-10-10';
 /** GitHub serves one year back; a day short of it keeps clear of the boundary. */
 const MAX_DAYS_BACK = 364;
+/** A 422 for a day older than this many days before now is GitHub's one-year limit, not a bad request. */
+const ONE_YEAR_EDGE_DAYS = 330;
 const SOURCE = 'copilot';
 
 export interface CopilotCollectOptions {
@@ -82,17 +85,25 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
   const plan = planCopilotDays(ctx.cursor, ctx.asOf, ctx.since);
   const reportPath = (report: string, day: string): string => `/orgs/${encodeURIComponent(gh.org)}/copilot/metrics/reports/${report}?day=${day}`;
 
-  /** The day's download links, or null when GitHub has no report for the day (404). */
-  const links = async (report: string, day: string): Promise<string[] | null> => {
+  /**
+   * The day's download links; 'pending' when GitHub has no report for the day yet (404); 'empty' when it answers
+   * 204 No Content (no data for the day, listed in the spec); 'too-old' on 422 for a day beyond the one year it
+   * serves (the window is clamped to it, but GitHub counts the year from its own today, not from the as-of).
+   */
+  const links = async (report: string, day: string): Promise<string[] | 'pending' | 'empty' | 'too-old'> => {
     try {
       const res = await client.get(reportPath(report, day));
+      // Octokit hands a 204 back as a success without data.
+      if (res.data === undefined || res.data === null || res.data === '') return 'empty';
       const parsed = reportMetadataSchema.safeParse(res.data);
       if (!parsed.success) {
         throw new MalformedPageError({ source: SOURCE, bindingId, path: pathOnly(reportPath(report, day)), reason: `the ${report} report metadata has no download_links list` });
       }
       return parsed.data.download_links;
     } catch (err) {
-      if (err instanceof SourceHttpError && err.status === 404) return null;
+      if (err instanceof SourceHttpError && err.status === 404) return 'pending';
+      // A 422 for a day near the one-year edge is that limit; a 422 for a recent day is a real error.
+      if (err instanceof SourceHttpError && err.status === 422 && day < addDays(dayOf(Math.max(Date.now(), Date.parse(ctx.asOf))), -ONE_YEAR_EDGE_DAYS)) return 'too-old';
       throw relabel(err);
     }
   };
@@ -120,10 +131,10 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
   };
 
   /** A whole report for a day as rows; re-requests the links once when a download link has expired. */
-  const report = async <S extends z.ZodType>(name: string, day: string, schema: S): Promise<z.infer<S>[] | null> => {
+  const report = async <S extends z.ZodType>(name: string, day: string, schema: S): Promise<z.infer<S>[] | 'pending' | 'empty' | 'too-old'> => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const urls = await links(name, day);
-      if (urls === null) return null;
+      if (typeof urls === 'string') return urls;
       const texts: string[] = [];
       let refused = false;
       for (const url of urls) {
@@ -143,23 +154,29 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
     });
   };
 
+  const emit = rawPageEmitter(SOURCE, ctx, COPILOT_ALLOW_LISTS);
   const pending: string[] = [];
-  let seq = 0;
   let collected = 0;
+  let empty = 0;
+  let tooOld = 0;
   for (const day of plan.days) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     const memberships = await report('user-teams-1-day', day, userTeamRowSchema);
-    const users = memberships === null ? null : await report('users-1-day', day, userDayRowSchema);
-    if (memberships === null || users === null) {
+    const users = typeof memberships === 'string' ? memberships : await report('users-1-day', day, userDayRowSchema);
+    if (memberships === 'pending' || users === 'pending') {
       pending.push(day);
       continue;
     }
+    if (memberships === 'too-old' || users === 'too-old') {
+      tooOld += 1;
+      continue;
+    }
+    if (memberships === 'empty' || users === 'empty') {
+      empty += 1;
+      continue;
+    }
     const body = reduceCopilotDay({ org: gh.org, day, users, memberships, teams, minGroupSize });
-    await ctx.onPage({
-      source: SOURCE, bindingId, stream: 'copilot:team-day', path: reportPath('users-1-day', day), seq, status: 200,
-      fetchedAt: new Date().toISOString(), body,
-    });
-    seq += 1;
+    await emit('copilot:team-day', { path: reportPath('users-1-day', day), status: 200, fetchedAt: new Date().toISOString(), body });
     collected += 1;
   }
 
@@ -168,6 +185,8 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
   const notes = [`copilot: ${collected} day report(s) reduced to pod aggregates`];
   if (pending.length > 0) notes.push(`copilot: ${pending.length} day report(s) not available yet (404); retried next run`);
   if (relinked > 0) notes.push(`copilot: ${relinked} expired download link set(s) re-requested`);
+  if (empty > 0) notes.push(`copilot: ${empty} day(s) without data (204 No Content)`);
+  if (tooOld > 0) notes.push(`copilot: ${tooOld} day(s) older than the one year GitHub serves (422): skipped`);
   if (plan.dropped > 0) notes.push(`copilot: ${plan.dropped} pending day(s) dropped: older than GitHub serves`);
   const cursor: CopilotCursor = { version: 1, through, pending };
   return { cursor: { ...cursor }, requests: client.requests + downloads, notes };

@@ -95,8 +95,11 @@ export function reduceCopilotDay(input: {
     let agent = 0;
     let either = 0;
     for (const u of active) {
-      suggestions += u.code_generation_activity_count;
-      acceptances += u.code_acceptance_activity_count;
+      // Completion rate = inline completions accepted / shown: the `code_completion` feature, not the top-level
+      // counts (those also count chat code blocks, copies and terminal inserts; REALITY.md, Copilot).
+      const completion = u.totals_by_feature.find((f) => f.feature === 'code_completion');
+      suggestions += completion?.code_generation_activity_count ?? 0;
+      acceptances += completion?.code_acceptance_activity_count ?? 0;
       if (u.code_acceptance_activity_count > 0 || u.user_initiated_interaction_count > 0) engaged += 1;
       if (u.used_chat) chat += 1;
       if (u.used_agent) agent += 1;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { MalformedPageError, SourceAuthError, SourceHttpError, SourceNetworkError } from '../errors.js';
+import { isSecureOrLoopbackUrl } from '../../org/index.js';
+import { MalformedPageError, SourceAuthError, SourceHttpError, SourceNetworkError, UnsafeTransportError } from '../errors.js';
 
 // A small fetch-based JSON client shared by the Jira and MLflow connectors. Why not a vendor library: jira.js 5
 // pulls in axios and a very large API surface for the two endpoints we call, and MLflow has no maintained
@@ -137,6 +138,31 @@ export class HttpClient {
     this.doFetch = opts.fetch ?? fetch;
     this.random = opts.random ?? Math.random;
     this.base = opts.baseUrl.replace(/\/+$/, '');
+    // The credential goes with every request: never in clear text across a network (REALITY.md, GitHub row).
+    if (!isSecureOrLoopbackUrl(this.base)) {
+      throw new UnsafeTransportError(this.errorOpts('/', 'the base URL must use https: (plain http: only on loopback: 127.0.0.1, ::1, localhost)'));
+    }
+  }
+
+  /**
+   * Turns a next-page reference into a request path: a relative path as is, an absolute URL only when it is on the
+   * configured origin and under the base path (the credential must never reach another host). Throws
+   * UnsafeTransportError otherwise.
+   */
+  nextPath(next: string): string {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(next)) return next.startsWith('/') ? next : `/${next}`;
+    let u: URL;
+    try {
+      u = new URL(next);
+    } catch (cause) {
+      throw new UnsafeTransportError(this.errorOpts('/', 'the next-page link is not a URL', undefined, cause));
+    }
+    const base = new URL(this.base);
+    const basePath = base.pathname.replace(/\/+$/, '');
+    if (u.origin !== base.origin || !(u.pathname === basePath || u.pathname.startsWith(`${basePath}/`))) {
+      throw new UnsafeTransportError(this.errorOpts(u.pathname, 'the next-page link points outside the configured API origin; not followed, so the credential stays with the configured host'));
+    }
+    return `${u.pathname.slice(basePath.length)}${u.search}`;
   }
 
   /** GETs `path` (with query) and validates the JSON body against `schema`. */
@@ -160,7 +186,8 @@ export class HttpClient {
     };
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<JsonResponse<T>> {
+  private async request<T>(method: 'GET' | 'POST', pathOrUrl: string, body: unknown, schema: z.ZodType<T>): Promise<JsonResponse<T>> {
+    const path = this.nextPath(pathOrUrl);
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
@@ -205,7 +232,21 @@ export class HttpClient {
       }
 
       if (res.status >= 200 && res.status < 300) {
-        return { status: res.status, body: this.parse(path, text, res, schema), path, fetchedAt: fetchedAt(res) };
+        let parsed: T;
+        try {
+          parsed = this.parse(path, text, res, schema);
+        } catch (e) {
+          // A truncated or corrupt JSON body on a 200 is a transport fault (a proxy or a dropped connection): retry
+          // it like a 5xx. A well-formed body of the wrong shape is the vendor's answer and is not retried.
+          const wait = this.backoffMs(attempt);
+          if (e instanceof MalformedPageError && e.transient && attempt < this.policy.maxRetries && waited + wait <= this.policy.maxTotalWaitMs) {
+            waited += wait;
+            await this.pause(wait, path);
+            continue;
+          }
+          throw e;
+        }
+        return { status: res.status, body: parsed, path, fetchedAt: fetchedAt(res) };
       }
       if (res.status === 401 || res.status === 403) {
         const words = vendorMessage(text);
@@ -241,7 +282,7 @@ export class HttpClient {
     try {
       json = JSON.parse(text);
     } catch (cause) {
-      throw new MalformedPageError(this.errorOpts(path, 'response is not valid JSON (truncated or corrupt)', res.status, cause));
+      throw new MalformedPageError({ ...this.errorOpts(path, 'response is not valid JSON (truncated or corrupt)', res.status, cause), transient: true });
     }
     const checked = schema.safeParse(json);
     if (!checked.success) {

@@ -1,13 +1,12 @@
 import { actorHasher } from '../../kernel/index.js';
 import type { OrgConfig } from '../../org/index.js';
+import { allowListFor, keepAllowed, type StreamAllowList } from '../allow-list.js';
 import type { CollectContext, RawPage } from '../contract.js';
 
-// Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Before a page leaves
-// the connector, person objects lose their names, emails and avatars, and person identifiers (Jira account ids,
-// MLflow user ids and the tags that repeat them) are replaced by a keyed pseudonym. The rest of the page stays
-// exactly as the vendor sent it, so normalisers and debugging still see the vendor's shape. GitHub users
-// (objects with a `login`) keep only a pseudonymous login and their type; git identities ({name, email, date})
-// keep only the date.
+// Raw pages are stored (S3) and kept for the run log, and nothing stored may name a person. Jira, MLflow and
+// Copilot pages pass through their streams' allow-lists (../allow-list.ts, declared next to each stream's schema):
+// only the fields the normaliser reads survive, person identifiers become keyed pseudonyms. `redactPeople` is the
+// older deny-list walk, still used by the GitHub connector until it declares its own allow-lists.
 
 const PERSON_TEXT_KEYS = new Set(['displayName', 'emailAddress', 'avatarUrls', 'name', 'key']);
 const PERSON_TAGS = new Set(['mlflow.user', 'mlflow.source.name', 'mlflow.databricks.notebookPath', 'mlflow.parentRunName']);
@@ -64,20 +63,34 @@ export function rawPagePseudonymiser(ctx: Pick<CollectContext, 'org' | 'credenti
   return pseudonymiser(ctx.credentials[actorKeyEnv(ctx.org)]);
 }
 
+/** What a connector hands the emitter for one page: the response, and for sub-listings the parent's fields. */
+export interface EmittedPage {
+  path: string;
+  fetchedAt: string;
+  status: number;
+  body: unknown;
+  parent?: Record<string, unknown>;
+}
+
 /**
- * Returns the function a connector calls for each received JSON page: it numbers the page, pseudonymises the
- * people in it and hands it to ctx.onPage, in order.
+ * Returns the function a connector calls for each received JSON page: it keeps only what the stream's allow-list
+ * declares (pseudonymising person identifiers), numbers the page and hands it to ctx.onPage, in order. A stream
+ * without an allow-list throws UndeclaredStreamError: nothing is stored unfiltered.
  */
 export function rawPageEmitter(
   source: RawPage['source'],
   ctx: Pick<CollectContext, 'org' | 'credentials' | 'binding' | 'onPage'>,
-): (stream: string, res: { path: string; fetchedAt: string; status: number; body: unknown }) => Promise<void> {
+  lists: Readonly<Record<string, StreamAllowList>>,
+): (stream: string, res: EmittedPage) => Promise<void> {
   const pseudonymise = rawPagePseudonymiser(ctx);
   let seq = 0;
   return async (stream, res) => {
+    const list = allowListFor(lists, stream);
+    const parent = res.parent !== undefined && list.parent !== undefined ? keepAllowed(res.parent, list.parent, pseudonymise) : undefined;
     await ctx.onPage({
       source, bindingId: ctx.binding.id, stream, path: res.path, seq: seq++,
-      fetchedAt: res.fetchedAt, status: res.status, body: redactPeople(res.body, pseudonymise),
+      fetchedAt: res.fetchedAt, status: res.status, body: keepAllowed(res.body, list.body, pseudonymise),
+      ...(parent !== undefined && parent !== null ? { parent: parent as Record<string, unknown> } : {}),
     });
   };
 }

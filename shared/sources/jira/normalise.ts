@@ -1,14 +1,16 @@
 import type { Activity, NormaliseContext, RawPage } from '../contract.js';
 import { NormaliseError } from '../errors.js';
-import { changelogPageSchema, searchPageSchema, sprintPageSchema, type JiraIssueJson } from './schemas.js';
+import { changelogPageSchema, searchPageSchema, sprintPageSchema, statusCategoriesSchema, type JiraIssueJson } from './schemas.js';
 
 // Pure: one raw Jira page in, team-level activities out. Names and emails are never read; account ids only
 // reach the output through ctx.hashActor. Evidence links go to the issue in Jira's UI (`/browse/KEY`).
 
 type Category = 'new' | 'indeterminate' | 'done';
 
-// Status ids and names of Jira's default workflows. Changelog items carry a status id and name but not its
-// category; the page's own issues teach the rest (a status seen on an issue comes with its category).
+// Changelog items carry a status id and name but not its category. The connector attaches the site's status list
+// (id → category, GET /rest/api/3/status) to every search and changelog page as its `parent`, so categories do
+// not depend on page size or on which issues share a page, and names in any language work. Pages stored before
+// that carried no map: for them, the page's own issues and Jira's default workflow ids and names are the fallback.
 const DEFAULT_CATEGORY_BY_ID: Record<string, Category> = { '1': 'new', '10000': 'new', '3': 'indeterminate', '10001': 'done', '5': 'done', '6': 'done' };
 const DEFAULT_CATEGORY_BY_NAME: Record<string, Category> = {
   'to do': 'new',
@@ -82,20 +84,29 @@ function transitions(
   return out;
 }
 
+/** The site's status map the connector attached to the page, as learned entries (`id:…`). */
+function siteCategories(page: RawPage): Map<string, Category> {
+  const learned = new Map<string, Category>();
+  const parsed = statusCategoriesSchema.safeParse(page.parent?.statusCategories);
+  if (parsed.success) for (const [id, cat] of Object.entries(parsed.data)) if (isCategory(cat)) learned.set(`id:${id}`, cat);
+  return learned;
+}
+
 function normaliseSearch(page: RawPage, ctx: NormaliseContext): Activity[] {
   const parsed = searchPageSchema.safeParse(page.body);
   if (!parsed.success) fail(page, ctx, 'expected a search page with an issues array', parsed.error);
-  const learned = new Map<string, Category>();
-  for (const issue of parsed.data.issues) {
+  const issues = parsed.data.issues ?? [];
+  const learned = siteCategories(page);
+  for (const issue of issues) {
     const s = issue.fields?.status;
     if (s && isCategory(s.statusCategory.key)) {
-      learned.set(`id:${s.id}`, s.statusCategory.key);
+      if (!learned.has(`id:${s.id}`)) learned.set(`id:${s.id}`, s.statusCategory.key);
       learned.set(`name:${s.name.toLowerCase()}`, s.statusCategory.key);
     }
   }
   const base = ctx.baseUrl.replace(/\/+$/, '');
   const out: Activity[] = [];
-  parsed.data.issues.forEach((issue, index) => {
+  issues.forEach((issue, index) => {
     const f = issue.fields;
     // Reconciliation pages (ids only) carry no fields: they describe presence, not activity.
     if (!f || !issue.key || !f.created) return;
@@ -134,7 +145,7 @@ function normaliseChangelog(page: RawPage, ctx: NormaliseContext): Activity[] {
   const m = /\/issue\/([^/?]+)\/changelog/.exec(page.path);
   if (!m) fail(page, ctx, 'changelog page path does not name an issue');
   const key = decodeURIComponent(m[1] as string);
-  return transitions(key, parsed.data.values, new Map(), ctx, 0).map((a, i) => ({ ...a, rawRef: { key: ctx.rawKey, index: i } }));
+  return transitions(key, parsed.data.values, siteCategories(page), ctx, 0).map((a, i) => ({ ...a, rawRef: { key: ctx.rawKey, index: i } }));
 }
 
 function normaliseSprints(page: RawPage, ctx: NormaliseContext): Activity[] {
@@ -171,7 +182,7 @@ export function normaliseJiraPage(page: RawPage, ctx: NormaliseContext): Activit
     if (page.stream === 'search') return normaliseSearch(page, ctx);
     if (page.stream.startsWith('changelog:')) return normaliseChangelog(page, ctx);
     if (page.stream.startsWith('sprints:')) return normaliseSprints(page, ctx);
-    if (page.stream === 'reconcile' || page.stream === 'boards') return [];
+    if (page.stream === 'reconcile' || page.stream === 'boards' || page.stream === 'statuses') return [];
   } catch (e) {
     if (e instanceof NormaliseError) throw e;
     fail(page, ctx, e instanceof Error ? e.message : 'unreadable page', e);

@@ -4,17 +4,26 @@ import { RepeatingCursorError, SourceAuthError, SourceError } from '../errors.js
 import {
   basicAuthorization,
   bearerAuthorization,
+  forEachTokenPage,
   HttpClient,
   rawPageEmitter,
   type HttpClientOptions,
 } from '../http/index.js';
-import { getExperimentSchema, modelVersionsPageSchema, registeredModelsPageSchema, runsPageSchema } from './schemas.js';
+import {
+  getExperimentSchema,
+  getRegisteredModelSchema,
+  keepConventionTags,
+  MLFLOW_ALLOW_LISTS,
+  modelVersionsPageSchema,
+  runsPageSchema,
+} from './schemas.js';
 
 // MLflow collection for one binding: experiments resolved by name (ids cached in the cursor), runs from one
 // runs/search over all the binding's experiments with a start_time window (max_results 50,000, the API maximum),
-// and per bound model one model-versions/search (max_results 10,000). Runs still RUNNING at the last sync keep
-// the window open from their start, so their final status is read later. The registry has no time filter, so
-// model versions are re-read each run: an unchanged binding costs 1 request plus 1 per bound model.
+// and per bound model its registered model (registered-models/get: the aliases, which the OSS server never puts
+// on model versions, mlflow#9783) and, when the model changed, its versions (model-versions/search, max_results
+// 10,000) with the aliases joined to them. Runs still RUNNING at the last sync keep the window open from their
+// start, so their final status is read later. An unchanged binding costs 1 request plus 1 per bound model.
 
 const RUNS_PAGE = 50_000;
 const VERSIONS_PAGE = 10_000;
@@ -29,6 +38,13 @@ export interface MlflowCursor {
   /** Epoch ms: the next runs/search starts here. */
   runsFrom: number;
   lastFullAt: string;
+  /**
+   * Per bound model, what its versions were last read at: the registered model's last_updated_timestamp (moves
+   * when a version is created, transitioned or renamed) and its aliases (`alias=version`, sorted; setting one
+   * changes no timestamp). Versions are re-read when either differs, and on every weekly full pass (version tags
+   * move neither).
+   */
+  models?: Record<string, { updated: number; aliases: string }>;
 }
 
 export interface MlflowCollectOptions {
@@ -77,7 +93,7 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...opts.http,
   });
-  const emit = rawPageEmitter('mlflow', ctx);
+  const emit = rawPageEmitter('mlflow', ctx, MLFLOW_ALLOW_LISTS);
 
   const cursor = readCursor(ctx.cursor);
   const asOfMs = Date.parse(ctx.asOf);
@@ -102,60 +118,53 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
   let runCount = 0;
   const ids = names.map((n) => experiments[n]).filter((x): x is string => x !== undefined);
   if (ids.length > 0) {
-    let token: string | undefined;
-    const tokens = new Set<string>();
-    for (;;) {
-      const body = {
+    const runsPage = (token: string | undefined) =>
+      client.postJson('/api/2.0/mlflow/runs/search', {
         experiment_ids: ids,
         filter: `attributes.start_time >= ${runsFrom} AND attributes.start_time <= ${asOfMs}`,
         run_view_type: 'ACTIVE_ONLY',
         max_results: RUNS_PAGE,
         order_by: ['attributes.start_time ASC'],
         ...(token === undefined ? {} : { page_token: token }),
-      };
-      const res = await client.postJson('/api/2.0/mlflow/runs/search', body, runsPageSchema);
-      await emit('runs', res);
+      }, runsPageSchema);
+    await forEachTokenPage(runsPage, (res) => res.body.next_page_token, async (res) => {
+      await emit('runs', { ...res, body: keepConventionTags(res.body) });
       for (const run of res.body.runs ?? []) {
         runCount++;
         if (run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED') nextFrom = Math.min(nextFrom, run.info.start_time);
       }
-      const next = res.body.next_page_token;
-      if (next === undefined || next === '') break;
-      if (tokens.has(next) || next === token) {
-        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
-      }
-      tokens.add(next);
-      token = next;
-    }
+    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
   }
   runsFrom = nextFrom;
 
-  // 3. Model versions per bound model (the registry has no time filter), registered models on full passes.
+  // 3. Per bound model: its aliases, and its versions when the model changed since the last read.
   let versionCount = 0;
+  const modelsSeen: Record<string, { updated: number; aliases: string }> = {};
   for (const model of models) {
-    let token: string | undefined;
-    const tokens = new Set<string>();
-    for (;;) {
+    const rm = await client.getJson(`/api/2.0/mlflow/registered-models/get?${new URLSearchParams({ name: model }).toString()}`, getRegisteredModelSchema);
+    await emit(`registered-model:${model}`, rm);
+    const aliasMap: Record<string, string[]> = {};
+    for (const a of rm.body.registered_model.aliases ?? []) (aliasMap[a.version] ??= []).push(a.alias);
+    for (const list of Object.values(aliasMap)) list.sort();
+    const state = {
+      updated: rm.body.registered_model.last_updated_timestamp ?? 0,
+      aliases: Object.entries(aliasMap).flatMap(([v, as]) => as.map((a) => `${a}=${v}`)).sort().join(','),
+    };
+    modelsSeen[model] = state;
+    const before = cursor?.models?.[model];
+    if (!fullPass && before !== undefined && before.updated === state.updated && before.aliases === state.aliases) continue;
+    const versionsPage = (token: string | undefined) => {
       const q = new URLSearchParams({ filter: `name=${quote(model)}`, max_results: String(VERSIONS_PAGE) });
       if (token !== undefined) q.set('page_token', token);
-      const res = await client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
-      await emit(`model-versions:${model}`, res);
+      return client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
+    };
+    await forEachTokenPage(versionsPage, (res) => res.body.next_page_token, async (res) => {
+      await emit(`model-versions:${model}`, { ...res, parent: { aliases: aliasMap } });
       versionCount += res.body.model_versions?.length ?? 0;
-      const next = res.body.next_page_token;
-      if (next === undefined || next === '') break;
-      if (tokens.has(next) || next === token) {
-        throw new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' });
-      }
-      tokens.add(next);
-      token = next;
-    }
-    if (fullPass) {
-      const res = await client.getJson(`/api/2.0/mlflow/registered-models/search?${new URLSearchParams({ filter: `name=${quote(model)}` }).toString()}`, registeredModelsPageSchema);
-      await emit(`registered-models:${model}`, res);
-    }
+    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
   }
   notes.push(`runs: ${runCount}, model versions: ${versionCount}${fullPass ? ', full pass' : ''}`);
 
-  const next: MlflowCursor = { v: 1, experiments, runsFrom, lastFullAt: fullPass ? ctx.asOf : (cursor as MlflowCursor).lastFullAt };
+  const next: MlflowCursor = { v: 1, experiments, runsFrom, lastFullAt: fullPass ? ctx.asOf : (cursor as MlflowCursor).lastFullAt, models: modelsSeen };
   return { cursor: { ...next }, requests: client.requests, notes };
 }

@@ -1,7 +1,14 @@
 import { RUN_TAGS } from '../../org/conventions.js';
 import type { Activity, NormaliseContext, RawPage } from '../contract.js';
 import { NormaliseError } from '../errors.js';
-import { getExperimentSchema, modelVersionsPageSchema, registeredModelsPageSchema, runsPageSchema } from './schemas.js';
+import {
+  getExperimentSchema,
+  getRegisteredModelSchema,
+  modelVersionsPageSchema,
+  registeredModelsPageSchema,
+  runsPageSchema,
+  versionAliasesSchema,
+} from './schemas.js';
 
 // Pure: one raw MLflow page in, team-level activities out. Run names, params and free-text tags are not kept;
 // user ids only reach the output through ctx.hashActor. Evidence links open the MLflow UI.
@@ -61,6 +68,10 @@ export function normaliseMlflowPage(page: RawPage, ctx: NormaliseContext): Activ
   if (page.stream.startsWith('model-versions:')) {
     const p = modelVersionsPageSchema.safeParse(page.body);
     if (!p.success) fail(ctx, 'expected {model_versions} from model-versions/search', p.error);
+    // The OSS server leaves version aliases empty; the connector joins the registered model's (page.parent).
+    const joined = versionAliasesSchema.safeParse(page.parent?.aliases);
+    const aliasesOf = (version: string, own: readonly string[] | undefined): string[] =>
+      [...new Set([...(own ?? []), ...(joined.success ? (joined.data[version] ?? []) : [])])].sort();
     return (p.data.model_versions ?? []).map((mv, index) => ({
       ...common,
       id: `mlflow:model-version:${mv.name}/${mv.version}`,
@@ -72,7 +83,7 @@ export function normaliseMlflowPage(page: RawPage, ctx: NormaliseContext): Activ
         model: mv.name,
         version: mv.version,
         stage: mv.current_stage ?? 'None',
-        aliases: [...(mv.aliases ?? [])].sort(),
+        aliases: aliasesOf(mv.version, mv.aliases),
         status: mv.status ?? 'READY',
         runId: mv.run_id ? mv.run_id : null,
         tags: [...new Set((mv.tags ?? []).map((t) => t.key))].sort(),
@@ -80,6 +91,12 @@ export function normaliseMlflowPage(page: RawPage, ctx: NormaliseContext): Activ
       },
       rawRef: { key: ctx.rawKey, index },
     }));
+  }
+  if (page.stream.startsWith('registered-model:')) {
+    // Aliases reach activities through the model-versions pages they are joined to; this page is the record.
+    const p = getRegisteredModelSchema.safeParse(page.body);
+    if (!p.success) fail(ctx, 'expected {registered_model} from registered-models/get', p.error);
+    return [];
   }
   if (page.stream.startsWith('registered-models:')) {
     // Aliases and tags are read from the versions; the model list is kept raw for the record only.

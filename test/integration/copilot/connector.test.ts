@@ -67,12 +67,13 @@ describe('Copilot usage connector over the sandbox', () => {
     const { activities } = await sync({ sinceDays: 3 });
     const d = day(3); // a Friday: weekends fall below the minimum group size
     const members = new Set((s.copilot.rows('user-teams-1-day', d) as { user_id: number; slug: string }[]).filter((x) => x.slug === 'support-bot').map((x) => x.user_id));
-    const rows = (s.copilot.rows('users-1-day', d) as { user_id: number; code_generation_activity_count: number; code_acceptance_activity_count: number }[])
-      .filter((u) => members.has(u.user_id));
+    type Row = { user_id: number; totals_by_feature: { feature: string; code_generation_activity_count: number; code_acceptance_activity_count: number }[] };
+    const rows = (s.copilot.rows('users-1-day', d) as Row[]).filter((u) => members.has(u.user_id));
+    const completion = (u: Row) => u.totals_by_feature.find((f) => f.feature === 'code_completion');
     const a = activities.find((x) => x.unit === 'pod:support-bot' && x.attrs.day === d);
     expect(a?.attrs).toMatchObject({
-      suggestions: rows.reduce((n, u) => n + u.code_generation_activity_count, 0),
-      acceptances: rows.reduce((n, u) => n + u.code_acceptance_activity_count, 0),
+      suggestions: rows.reduce((n, u) => n + (completion(u)?.code_generation_activity_count ?? 0), 0),
+      acceptances: rows.reduce((n, u) => n + (completion(u)?.code_acceptance_activity_count ?? 0), 0),
     });
   });
 
@@ -127,11 +128,14 @@ describe('Copilot usage connector over the sandbox', () => {
     for (const a of activities.filter((x) => x.attrs.status === 'measured')) expect(a.attrs.activeUsers as number).toBeGreaterThanOrEqual(5);
   });
 
-  it('measures the small team once the configured minimum group size allows it', async () => {
+  it('keeps a team of fewer than 5 seats unmeasured even with a smaller minimum group size: GitHub leaves it out of the report', async () => {
     const small = await startCopilotSandbox({ minGroupSize: 2 });
     try {
       const { activities } = await sync({ run: small });
-      expect(activities.some((a) => a.unit === 'pod:visual-design-ai' && a.attrs.status === 'measured')).toBe(true);
+      const tiny = activities.filter((a) => a.unit === 'pod:visual-design-ai');
+      expect(tiny.length).toBeGreaterThan(0);
+      expect(tiny.every((a) => a.attrs.status === 'below-minimum')).toBe(true);
+      expect(activities.some((a) => a.attrs.status === 'measured' && a.attrs.minGroupSize === 2)).toBe(true);
     } finally {
       await small.close();
     }
@@ -182,6 +186,35 @@ describe('Copilot report routes of the GitHub sandbox', () => {
     u.searchParams.set('se', String(Number(u.searchParams.get('se')) + 60));
     expect((await fetch(u)).status).toBe(403);
     expect((await get(`/orgs/acme/copilot/metrics/reports/users-1-day?day=${day(2)}`, false)).status).toBe(401);
+  });
+
+  it('treats 204 No Content for a day as a day without data: no page, not pending, the binding is fine', async () => {
+    // Before: the empty 204 body failed the metadata check and with it the whole binding, every day.
+    const quiet = day(5);
+    s.copilot.noContentDays.add(quiet);
+    const { pages, outcome } = await sync();
+    expect(pages.map((p) => (p.body as { day: string }).day)).not.toContain(quiet);
+    expect(pages).toHaveLength(13);
+    expect(outcome.cursor).toEqual({ version: 1, through: day(1), pending: [] });
+    expect(outcome.notes).toContain('copilot: 1 day(s) without data (204 No Content)');
+  });
+
+  it('skips days GitHub refuses with 422 as older than a year when a backfill as-of reaches beyond it', async () => {
+    // Before: the window was clamped to a year before the as-of, but GitHub counts the year from its own today,
+    // so a backfill (as-of a month back, historyDays 400) got 422s and the binding failed on every run.
+    const asOf = new Date(ANCHOR.getTime() - 30 * DAY_MS);
+    const { outcome, pages } = await sync({ asOf, sinceDays: 400 });
+    expect(s.copilot.requestLog.some((e) => e.status === 422)).toBe(true);
+    expect(outcome.notes.some((n) => /day\(s\) older than the one year GitHub serves \(422\): skipped/.test(n))).toBe(true);
+    expect(pages.length).toBeGreaterThan(0);
+  });
+
+  it('leaves teams with fewer than 5 seated users out of the user-teams report, as GitHub does', () => {
+    const d = day(3);
+    const rows = s.copilot.rows('user-teams-1-day', d) as { slug: string }[];
+    const seats = new Map<string, number>();
+    for (const r of rows) seats.set(r.slug, (seats.get(r.slug) ?? 0) + 1);
+    expect([...seats.values()].every((n) => n >= 5)).toBe(true);
   });
 
   it('rejects days more than a year back and answers 404 for days not reported yet', async () => {

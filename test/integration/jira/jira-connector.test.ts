@@ -38,15 +38,15 @@ describe('Jira connector over the sandbox', () => {
     expect(outcome.notes.some((n) => n.startsWith('boards: 1'))).toBe(true);
   });
 
-  it('fetches the full changelog of an issue with more than the 20 histories Jira inlines', async () => {
+  it('fetches the full changelog of an issue with more than the 40 histories Jira inlines', async () => {
     const issue = jira.world.addIssue({ projectKey: 'RECO', labels: ['stage:prototyping'], created: new Date(ANCHOR.getTime() - 30 * DAY) });
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < 45; i++) {
       jira.world.transition(issue.key, i % 2 === 0 ? 'In Progress' : 'In Review', new Date(ANCHOR.getTime() - 29 * DAY + i * HOUR));
     }
     const { activities, pages } = await sync(jiraSource, jira.org, 'pod:recsys/jira');
     expect(pages.some((p) => p.stream === `changelog:${issue.key}`)).toBe(true);
     const ids = new Set(activities.filter((a) => a.kind === 'issue-transition' && a.attrs.issueKey === issue.key).map((a) => a.id));
-    expect(ids.size).toBe(25);
+    expect(ids.size).toBe(45);
     jira.world.deleteIssue(issue.key);
   });
 

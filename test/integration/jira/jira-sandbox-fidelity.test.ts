@@ -83,17 +83,24 @@ describe('Jira sandbox fidelity', () => {
     expect(await res.json()).toEqual({ errorMessages: ["Error in the JQL Query: Expecting ')' before the end of the query."], errors: {} });
   });
 
-  it('inlines only the newest 20 histories and serves the rest from the changelog endpoint', async () => {
-    const long = [...jira.world.issues.values()].find((i) => i.histories.length > 20) ?? jira.world.addIssue({ projectKey: 'RECO' });
-    while (long.histories.length <= 20) jira.world.transition(long.key, long.status === 'In Progress' ? 'In Review' : 'In Progress', new Date(long.updated + 60_000));
-    const search = (await (await get(`/rest/api/3/search/jql?jql=${encodeURIComponent(`key = ${long.key}`)}&fields=status&expand=changelog`)).json()) as { issues: { changelog: { total: number; histories: { id: string }[] } }[] };
+  it('inlines at most 40 histories newest first (JRACLOUD-96459), with total only when it cut some, and serves the rest from the changelog endpoint', async () => {
+    const long = jira.world.addIssue({ projectKey: 'RECO' });
+    while (long.histories.length <= 45) jira.world.transition(long.key, long.status === 'In Progress' ? 'In Review' : 'In Progress', new Date(long.updated + 60_000));
+    const search = (await (await get(`/rest/api/3/search/jql?jql=${encodeURIComponent(`key = ${long.key}`)}&fields=status&expand=changelog`)).json()) as { issues: { changelog: { total?: number; histories: { id: string }[] } }[] };
     const cl = search.issues[0]?.changelog;
-    expect(cl?.histories.length).toBe(20);
+    expect(cl?.histories.length).toBe(40);
     expect(cl?.total).toBe(long.histories.length);
-    expect(cl?.histories.map((h) => h.id)).toEqual(long.histories.slice(-20).map((h) => h.id));
+    expect(cl?.histories.map((h) => h.id)).toEqual(long.histories.slice(-40).reverse().map((h) => h.id));
     const full = (await (await get(`/rest/api/3/issue/${long.key}/changelog?startAt=0&maxResults=100`)).json()) as { values: unknown[]; isLast: boolean };
     expect(full.values.length).toBe(long.histories.length);
     expect(full.isLast).toBe(true);
+    const short = jira.world.addIssue({ projectKey: 'RECO' });
+    jira.world.transition(short.key, 'In Progress', new Date(short.updated + 60_000));
+    const one = (await (await get(`/rest/api/3/search/jql?jql=${encodeURIComponent(`key = ${short.key}`)}&fields=status&expand=changelog`)).json()) as { issues: { changelog: Record<string, unknown> }[]; nextPageToken?: unknown };
+    expect(one.issues[0]?.changelog).not.toHaveProperty('total');
+    expect(one).toHaveProperty('nextPageToken', null);
+    jira.world.deleteIssue(long.key);
+    jira.world.deleteIssue(short.key);
   });
 
   it('formats timestamps the way Jira Cloud does', async () => {

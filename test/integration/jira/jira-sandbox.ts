@@ -70,7 +70,7 @@ export async function sync(
   plugin: SourcePlugin,
   org: OrgConfig,
   bindingId: string,
-  o: { cursor?: Cursor | null; asOf?: string; since?: string; credentials?: Record<string, string>; sink?: { pages: RawPage[]; activities: Activity[] } } = {},
+  o: { cursor?: Cursor | null; asOf?: string; since?: string; credentials?: Record<string, string>; sink?: { pages: RawPage[]; activities: Activity[] }; fetch?: typeof fetch } = {},
 ): Promise<SyncResult> {
   const binding = bindingOf(org, bindingId);
   const pages: RawPage[] = o.sink?.pages ?? [];
@@ -84,6 +84,7 @@ export async function sync(
     cursor: o.cursor ?? null,
     asOf: o.asOf ?? ANCHOR.toISOString(),
     since: o.since ?? new Date(ANCHOR.getTime() - 400 * 86_400_000).toISOString(),
+    ...(o.fetch ? { fetch: o.fetch } : {}),
     onPage: async (page) => {
       pages.push(page);
       activities.push(...plugin.normalise(page, { binding, rawKey: `raw/${page.seq}`, hashActor, baseUrl }));

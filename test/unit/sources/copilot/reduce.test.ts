@@ -5,9 +5,11 @@ import { normaliseCopilotPage, planCopilotDays, reduceCopilotDay } from '../../.
 import { NormaliseError } from '../../../../shared/sources/errors.js';
 
 const teams = new Map([['recsys', ['pod:recsys']], ['churn', ['pod:churn-predict']]]);
+// Top-level counts include chat code blocks and copies (here: one per turn); inline completions are code_completion.
 const user = (id: number, o: Partial<{ gen: number; acc: number; turns: number; chat: boolean; agent: boolean }> = {}) => ({
-  user_id: id, code_generation_activity_count: o.gen ?? 10, code_acceptance_activity_count: o.acc ?? 0,
+  user_id: id, code_generation_activity_count: (o.gen ?? 10) + (o.turns ?? 0), code_acceptance_activity_count: (o.acc ?? 0) + (o.turns ?? 0),
   user_initiated_interaction_count: o.turns ?? 0, used_chat: o.chat ?? false, used_agent: o.agent ?? false,
+  totals_by_feature: [{ feature: 'code_completion', code_generation_activity_count: o.gen ?? 10, code_acceptance_activity_count: o.acc ?? 0 }],
 });
 const member = (id: number, slug: string) => ({ user_id: id, team_id: slug.length, slug });
 
@@ -19,6 +21,15 @@ describe('reduceCopilotDay', () => {
       pod: 'pod:recsys', team: 'recsys', status: 'measured', activeUsers: 5, engagedUsers: 4, suggestions: 40, acceptances: 3,
       chatUsers: 2, agentUsers: 2, chatOrAgentUsers: 3,
     });
+  });
+
+  it('takes suggestions and acceptances from totals_by_feature code_completion, not the top-level counts', () => {
+    const users = [1, 2, 3, 4, 5].map((i) => user(i, { gen: 20, acc: 5, turns: 7, chat: true }));
+    const r = reduceCopilotDay({ org: 'acme', day: '2026-11-20', users, memberships: [1, 2, 3, 4, 5].map((i) => member(i, 'recsys')), teams, minGroupSize: 5 });
+    const pod = r.pods.find((p) => p.pod === 'pod:recsys');
+    expect(pod).toMatchObject({ status: 'measured', suggestions: 100, acceptances: 25 });
+    const bare = reduceCopilotDay({ org: 'acme', day: '2026-11-20', users: users.map((u) => ({ ...u, totals_by_feature: [] })), memberships: [1, 2, 3, 4, 5].map((i) => member(i, 'recsys')), teams, minGroupSize: 5 });
+    expect(bare.pods.find((p) => p.pod === 'pod:recsys')).toMatchObject({ suggestions: 0, acceptances: 0 });
   });
 
   it('keeps no figures for a pod with fewer active members than the minimum group size', () => {

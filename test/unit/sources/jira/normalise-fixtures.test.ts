@@ -25,8 +25,8 @@ describe('normaliseJiraPage fixture pairs', () => {
     });
   }
 
-  it('throws NormaliseError for a search page without an issues array', () => {
-    const page = { ...(read('search-page.raw.json') as RawPage), body: { values: [] } };
+  it('throws NormaliseError for a search page whose issues are not an array', () => {
+    const page = { ...(read('search-page.raw.json') as RawPage), body: { issues: { id: '1' } } };
     expect(() => normaliseJiraPage(page, ctx)).toThrow(NormaliseError);
   });
 
