@@ -78,6 +78,8 @@ export const podSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   roles: roleMixSchema,
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 
@@ -85,6 +87,8 @@ export const domainSchema = z.strictObject({
   id: unitIdSchema,
   name: z.string().min(1),
   description: z.string().optional(),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   /** The domain's own bindings, e.g. a Jira project holding its objectives. */
   sources: unitSourcesSchema.default({}),
   pods: z.array(podSchema).min(1),
@@ -102,6 +106,8 @@ export const networkSchema = z.strictObject({
   /** Pod ids of the pods whose members take part. */
   members: z.array(unitIdSchema).min(1),
   standards: z.array(standardSchema).default([]),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 
@@ -116,6 +122,8 @@ export const labSchema = z.strictObject({
 
 export const steeringSchema = z.strictObject({
   name: z.string().min(1),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 

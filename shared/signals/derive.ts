@@ -61,6 +61,35 @@ function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, sta
   return { state: 'ok' };
 }
 
+/**
+ * Signals computed over several units' bindings whose value is a share, a median or depends on who works where:
+ * reading only some of those bindings could give a better number than reading all of them, so they need every
+ * binding in scope to be readable (else they are missing, which earns nothing). Counts and unions of evidence
+ * (rates, stages) only grow with more bindings and stay partial.
+ */
+const NEEDS_EVERY_BINDING: Readonly<Record<string, { source: SourceId; scope: 'members' | 'org' }>> = {
+  'jira.objective-linked-share': { source: 'jira', scope: 'members' },
+  'github.shared-repos-used': { source: 'github', scope: 'members' },
+  'github.cross-pod-review-share': { source: 'github', scope: 'members' },
+  'jira.standards-adoption-share': { source: 'jira', scope: 'members' },
+  'jira.breakthrough-adoption-days-p50': { source: 'jira', scope: 'org' },
+  'jira.breakthrough-adoption-share': { source: 'jira', scope: 'org' },
+  'github.org-deploys-per-week-per-pod': { source: 'github', scope: 'org' },
+};
+
+function unreadableInScope(env: SignalEnvironment, unit: Unit, id: string): string | null {
+  const need = NEEDS_EVERY_BINDING[id];
+  if (need === undefined) return null;
+  const pods = need.scope === 'members' ? unit.members.filter((m) => m.startsWith('pod:')) : [...env.units.values()].filter((u) => u.kind === 'pod').map((u) => u.ref);
+  const problems: string[] = [];
+  for (const p of pods.slice().sort()) {
+    const s = env.source(p, need.source);
+    if (s.state !== 'ok') problems.push(s.reason);
+  }
+  if (problems.length === 0) return null;
+  return `needs every ${need.scope === 'members' ? 'member pod' : 'pod'}'s ${sourceName(need.source)} binding: ${problems.join('; ')}`;
+}
+
 /** One derived signal: its value and the window it was measured over. */
 export interface DerivedSignal {
   value: SignalValue;
@@ -86,8 +115,10 @@ export function deriveSignals(
     const fromMs = Math.max(toMs - spec.windowDays * DAY_MS, opts.notBeforeMs ?? -Infinity);
     const windowDays = spec.windowDays === 0 ? 0 : Math.max(0, (toMs - fromMs) / DAY_MS);
     let value: SignalValue;
+    const unreadable = unreadableInScope(env, unit, spec.id);
     if (fn === undefined) value = { status: 'missing', reason: `no implementation for signal ${spec.id}` };
     else if (spec.windowDays > 0 && windowDays <= 0) value = { status: 'missing', reason: 'the unit did not exist yet in this window' };
+    else if (unreadable !== null) value = { status: 'missing', reason: unreadable };
     else {
       const ctx: SignalContext = { env, unit, windowDays, fromMs, toMs };
       value = fn(ctx);

@@ -50,7 +50,7 @@ function touchedInWindow(ctx: SignalContext, item: TimedActivity): boolean {
 
 /**
  * Lifecycle stages (ideation, data exploration, prototyping, deployment, monitoring) with evidence in the window.
- * Jira stage labels are the backbone (Jira must be readable); GitHub production deployments add `deployment`,
+ * Jira stage labels are the backbone (Jira must be readable); GitHub successful production deployments add `deployment` (a failed one is no evidence of the stage),
  * MLflow runs add `prototyping` and `data-exploration`, monitoring-triggered runs add `monitoring`, each only
  * when that source is readable.
  */
@@ -73,7 +73,7 @@ export const lifecycleStagesCovered: SignalFn = (ctx) => {
   }
   if (sourceProblem(ctx, unit, 'github') === null) {
     for (const item of ctx.env.activities.of(unit, 'deployment')) {
-      if (inWindow(ctx, item.t) && isProductionDeployment(item.a)) {
+      if (inWindow(ctx, item.t) && isProductionDeployment(item.a) && deploymentOutcome(item.a) === 'success') {
         stages.add('deployment');
         ev.add(item);
       }
@@ -154,27 +154,24 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
 };
 
-/** Median days between consecutive registered versions of the same model in the window (retraining interval). */
+/**
+ * Mean days between registered model versions: the window's days divided by the versions registered in it. With
+ * none in the window the interval is expected-but-absent, not missing: the days since the last version ever
+ * registered (at least the window). More versions always shorten it, so stopping never looks better.
+ */
 export const retrainingIntervalDays: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
   if (problem !== null) return missing(problem);
-  const byModel = new Map<string, number[]>();
   const ev = new EvidenceCollector();
+  let last = -Infinity;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
-    if (!inWindow(ctx, item.t)) continue;
-    const model = strAttr(item.a, 'model') ?? '';
-    let list = byModel.get(model);
-    if (list === undefined) byModel.set(model, (list = []));
-    list.push(item.t);
-    ev.add(item);
+    if (item.t > ctx.toMs) continue;
+    if (item.t > last) last = item.t;
+    if (inWindow(ctx, item.t)) ev.add(item);
   }
-  const gaps: number[] = [];
-  for (const times of byModel.values()) {
-    times.sort((x, y) => x - y);
-    for (let i = 1; i < times.length; i++) gaps.push(toDays((times[i] as number) - (times[i - 1] as number)));
-  }
-  if (gaps.length === 0) return missing(`fewer than two versions of any model were registered in the last ${Math.round(ctx.windowDays)} days`);
-  return ev.scored(round(median(gaps)));
+  if (ev.count > 0) return ev.scored(round(ctx.windowDays / ev.count));
+  const since = Number.isFinite(last) ? toDays(ctx.toMs - last) : ctx.windowDays;
+  return ev.scored(round(Math.max(ctx.windowDays, since)));
 };
 
 /** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */
@@ -225,23 +222,28 @@ export const changeFailureRate: SignalFn = (ctx) => {
 };
 
 /**
- * Median hours from a failed production deployment (in the window) to the next successful one to the same repo
- * and environment. Failures not yet restored at the as-of are left out (their duration is unknown).
+ * The longest time to restore in the window: hours from a failed production deployment to the next successful one
+ * to the same repo and environment, a failure not yet restored counting up to the as-of (it is still open). With
+ * successful deployments and no failure there was nothing to restore (0 h). Missing until a production
+ * deployment succeeded in the window. The longest, not the median: adding a failure never shortens it and adding
+ * a restore never lengthens it.
  */
 export const timeToRestoreHours: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
   if (problem !== null) return missing(problem);
   const byTarget = new Map<string, TimedActivity[]>();
+  let successes = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
     if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a)) continue;
+    if (deploymentOutcome(item.a) === 'success') successes++;
     const key = `${strAttr(item.a, 'repo') ?? ''}\u0000${strAttr(item.a, 'environment') ?? ''}`;
     let list = byTarget.get(key);
     if (list === undefined) byTarget.set(key, (list = []));
     list.push(item);
   }
+  if (successes === 0) return missing(`no production deployment succeeded in the last ${Math.round(ctx.windowDays)} days`);
   const ev = new EvidenceCollector();
-  const hours: number[] = [];
-  let failures = 0;
+  let worst = 0;
   for (const list of byTarget.values()) {
     list.sort((x, y) => x.t - y.t || (x.a.id < y.a.id ? -1 : 1));
     let failedAt: TimedActivity | null = null;
@@ -249,22 +251,18 @@ export const timeToRestoreHours: SignalFn = (ctx) => {
       const outcome = deploymentOutcome(item.a);
       if (outcome === 'failure') {
         if (failedAt === null) failedAt = item;
-        failures++;
       } else if (outcome === 'success' && failedAt !== null) {
-        hours.push(toHours(item.t - failedAt.t));
+        worst = Math.max(worst, toHours(item.t - failedAt.t));
         ev.add(failedAt);
         failedAt = null;
       }
     }
+    if (failedAt !== null) {
+      worst = Math.max(worst, toHours(ctx.toMs - failedAt.t));
+      ev.add(failedAt);
+    }
   }
-  if (hours.length === 0) {
-    return missing(
-      failures === 0
-        ? `no production deployment failed in the last ${Math.round(ctx.windowDays)} days, so there was nothing to restore`
-        : 'no failed production deployment has been followed by a successful one yet',
-    );
-  }
-  return ev.scored(round(median(hours)));
+  return ev.scored(round(worst));
 };
 
 function podConfig(ctx: SignalContext): PodConfig | null {

@@ -24,5 +24,5 @@ describe('law: bounds', () => {
       for (const m of card.rollup?.members ?? []) if (!inScore(m.score ?? undefined)) problems.push(`${card.unit} member ${m.unit} ${m.score}`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -17,5 +17,6 @@ describe('law: hiding never pays', () => {
       const after = scoreWorld({ ...world, fates: { ...world.fates, [target]: fate } });
       expect(raisedBy(before, after), `${target} ${fate}`).toEqual([]);
     },
+    120_000,
   );
 });

@@ -124,27 +124,31 @@ export function scoreWorld(w: World, base: OrgConfig = ORG): UnitScorecard[] {
 export const byUnit = (cards: readonly UnitScorecard[]): Map<string, UnitScorecard> => new Map(cards.map((c) => [c.unit, c]));
 
 /**
- * Problems where `after` scores a unit (or one of its dimensions) higher than `before`: a score or level where
- * before had none, or a higher score or level. Empty when after is never better.
+ * Problems where `after` scores a unit (or one of its dimensions) higher than `before`: a higher evidence score,
+ * a higher level, or (when `newLevelIsRaise`, for hiding, where coverage can only fall) a score and level where
+ * before had none. Empty when after is never better.
  */
-export function raisedBy(before: readonly UnitScorecard[], after: readonly UnitScorecard[]): string[] {
+export function raisedBy(before: readonly UnitScorecard[], after: readonly UnitScorecard[], newLevelIsRaise = true): string[] {
   const b = byUnit(before);
   const out: string[] = [];
-  const worse = (x: { score?: number; level?: number } | undefined, y: { score?: number; level?: number } | undefined): boolean => {
+  type S = { score?: number; level?: number; evidenceScore?: number };
+  const worse = (x: S | undefined, y: S | undefined, xe: number, ye: number): boolean => {
+    if (ye > xe + 1e-9) return true;
     if (y?.score === undefined) return false;
-    if (x?.score === undefined) return true;
+    if (x?.score === undefined) return newLevelIsRaise;
     return y.score > x.score + 1e-9 || (y.level ?? 0) > (x.level ?? 0);
   };
+  const evOf = (x: S | undefined): number => x?.evidenceScore ?? x?.score ?? 0;
   for (const a of after) {
     const prev = b.get(a.unit);
     const left = prev?.status === 'scored' ? prev : undefined;
     const right = a.status === 'scored' ? a : undefined;
-    if (worse(left, right)) out.push(`${a.unit}: ${left?.score ?? 'none'} (L${left?.level ?? '-'}) → ${right?.score} (L${right?.level})`);
+    if (worse(left, right, evOf(prev), evOf(a))) out.push(`${a.unit}: ${left?.score ?? 'none'} (L${left?.level ?? '-'}) → ${right?.score} (L${right?.level})`);
     for (const d of a.dimensions) {
       const pd = prev?.dimensions.find((x) => x.dimensionId === d.dimensionId);
       const l = pd?.status === 'scored' ? pd : undefined;
       const r = d.status === 'scored' ? d : undefined;
-      if (worse(l, r)) out.push(`${a.unit} ${d.dimensionId}: ${l?.score ?? 'none'} (L${l?.level ?? '-'}) → ${r?.score} (L${r?.level})`);
+      if (worse(l, r, evOf(pd), evOf(d))) out.push(`${a.unit} ${d.dimensionId}: ${l?.score ?? 'none'} (L${l?.level ?? '-'}) → ${r?.score} (L${r?.level})`);
     }
   }
   return out;

@@ -25,5 +25,6 @@ describe('law: order independence', () => {
       const b = byUnit(scoreWorld({ ...world, activities: perm(world.activities, keys) }, permuteOrg(ORG, keys)));
       for (const [unit, card] of a) expect(JSON.stringify(b.get(unit)), unit).toBe(JSON.stringify(card));
     },
+    120_000,
   );
 });

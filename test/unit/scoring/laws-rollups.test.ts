@@ -63,5 +63,5 @@ describe('law: rollups follow their documented formula', () => {
       if (card.status === 'scored' && Math.abs((card.score as number) - ev(card)) > 1e-9) problems.push(`${card.unit} score ${card.score} is not its evidence score ${ev(card)}`);
     }
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 });
