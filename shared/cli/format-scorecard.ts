@@ -22,6 +22,7 @@ function signalLines(s: SignalResult): string[] {
     `    • ${s.name}: ${num(s.value as number)} ${s.unit} ${days(s.window.days)} → ${level(s.level)}`,
     `      thresholds ${thresholdsText(s)} ${s.unit} (${s.direction})`,
   ];
+  if (s.stale === true) lines.push(`      stale: the source failed; last good data from ${s.staleSince ?? 'an earlier run'} carried forward`);
   if (s.thresholdSource !== undefined) lines.push(`      thresholds from: ${s.thresholdSource}`);
   if (s.next) lines.push(`      next: level ${s.next.level} at ${num(s.next.target)} ${s.unit} (${s.next.change > 0 ? '+' : ''}${num(s.next.change)})`);
   if (s.evidenceCount > 0) {

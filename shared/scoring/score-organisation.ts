@@ -68,7 +68,18 @@ export function scoreUnit(env: SignalEnvironment, rubric: Rubric, unit: Unit, or
   const results = new Map<string, SignalResult>();
   for (const spec of specs) {
     const d = derived.get(spec.id);
-    if (d !== undefined) results.set(spec.id, scoreSignal(spec, d, rules.bands));
+    if (d === undefined) continue;
+    const r = scoreSignal(spec, d, rules.bands);
+    // A failing source whose last good data is carried forward: the value stands, marked stale with its age.
+    for (const src of spec.sources) {
+      if (src === 'config') continue;
+      const st = env.source(unit.ref, src);
+      if (st.state === 'ok' && st.staleSince !== undefined && r.status === 'scored') {
+        r.stale = true;
+        r.staleSince = st.staleSince;
+      }
+    }
+    results.set(spec.id, r);
   }
   const dimensions = dims.map((d) => scoreDimension(d, results, rules));
   const weights = dims.map((d) => d.weight);

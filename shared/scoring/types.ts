@@ -53,6 +53,8 @@ export interface SignalResult {
   thresholdSource?: string;
   /** True when the value is carried forward from the last good collection because the source failed. */
   stale?: boolean;
+  /** When stale: the as-of of that last good collection (its age is the as-of minus this). */
+  staleSince?: string;
 }
 
 export interface DimensionResult {

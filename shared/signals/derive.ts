@@ -35,7 +35,7 @@ export function createSignalEnvironment(input: {
       const cached = stateCache.get(key);
       if (cached !== undefined) return cached;
       const configured = source === 'copilot' ? input.org.sources.github?.copilot?.enabled === true : undefined;
-      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), configured);
+      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), asOfMs, configured);
       stateCache.set(key, state);
       return state;
     },
@@ -48,7 +48,13 @@ export function createSignalEnvironment(input: {
   };
 }
 
-function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined, orgLevel?: boolean): SourceState {
+/**
+ * How long a failing binding's last good data is carried forward (house rule: two weekly runs; older data would
+ * describe a team that may have changed, so the signal becomes missing instead).
+ */
+export const STALE_CARRY_DAYS = 14;
+
+function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined, asOfMs: number, orgLevel?: boolean): SourceState {
   const name = sourceName(source);
   const configured = unit !== undefined && (orgLevel ?? (source !== 'copilot' && unit.sources[source] !== undefined));
   if (!configured || status?.status === 'not-configured') {
@@ -56,6 +62,8 @@ function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, sta
   }
   if (status === undefined) return { state: 'not-collected', reason: `${name} for ${ref} has not been collected yet` };
   if (status.status === 'failed') {
+    const last = status.lastSuccessAt === undefined ? Number.NaN : Date.parse(status.lastSuccessAt);
+    if (Number.isFinite(last) && last <= asOfMs && asOfMs - last <= STALE_CARRY_DAYS * DAY_MS) return { state: 'ok', staleSince: status.lastSuccessAt as string };
     return { state: 'failed', reason: `${name} collection for ${ref} failed in this run${status.reason ? ` (${status.reason})` : ''}` };
   }
   return { state: 'ok' };
