@@ -17,7 +17,7 @@ import {
   toDays,
   toHours,
 } from './helpers.js';
-import { QUARTER_DAYS, WEEK_DAYS, hasLabel, jiraIssueRate, jiraResolutionDaysP50, ratePer, resolvedAt } from './jira-common.js';
+import { QUARTER_DAYS, WEEK_DAYS, hasLabel, isEvidenceOf, jiraIssueRate, jiraResolutionDaysP50, ratePer, resolvedAt } from './jira-common.js';
 import type { SignalContext, SignalFn, TimedActivity } from './types.js';
 
 const STAGE_PREFIX = 'stage:';
@@ -25,10 +25,11 @@ const STAGES: ReadonlySet<string> = new Set(LIFECYCLE_STAGES);
 const PROD_ENVS: ReadonlySet<string> = new Set(PRODUCTION_ENVIRONMENTS);
 const isExperimentLabel = (l: string): boolean => l.startsWith('experiment:');
 
-/** A GitHub deployment to a production environment. */
-export function isProductionDeployment(a: TimedActivity['a']): boolean {
-  const env = strAttr(a, 'environment');
-  return env !== null && PROD_ENVS.has(env.toLowerCase());
+/** A GitHub deployment to a production environment (the defaults, or the org's own `conventions.github`). */
+export function isProductionDeployment(a: TimedActivity['a'], extra?: readonly string[]): boolean {
+  const env = strAttr(a, 'environment')?.toLowerCase();
+  if (env === undefined) return false;
+  return PROD_ENVS.has(env) || (extra ?? []).some((x) => x.toLowerCase() === env);
 }
 
 /** Deployment outcome from its latest status: success (success/inactive), failure (failure/error) or pending. */
@@ -73,7 +74,7 @@ export const lifecycleStagesCovered: SignalFn = (ctx) => {
   }
   if (sourceProblem(ctx, unit, 'github') === null) {
     for (const item of ctx.env.activities.of(unit, 'deployment')) {
-      if (inWindow(ctx, item.t) && isProductionDeployment(item.a) && deploymentOutcome(item.a) === 'success') {
+      if (inWindow(ctx, item.t) && isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) && deploymentOutcome(item.a) === 'success') {
         stages.add('deployment');
         ev.add(item);
       }
@@ -103,7 +104,7 @@ export const mlflowRunsPerWeek: SignalFn = (ctx) => {
 };
 
 /** Rapid experiments (A/B tests, pilots, MVPs: `experiment:*` labels) resolved per quarter. */
-export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS });
+export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS, concept: 'experiment' });
 
 /**
  * Median days from a run's start to its model version reaching production, for production versions created in
@@ -123,7 +124,7 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   const days: number[] = [];
   for (const item of ctx.env.activities.of(unit, 'model-version')) {
-    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases)) continue;
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
@@ -149,7 +150,7 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
     if (!inWindow(ctx, item.t)) continue;
-    if (isProductionVersion(item.a) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
+    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
 };
@@ -175,7 +176,7 @@ export const retrainingIntervalDays: SignalFn = (ctx) => {
 };
 
 /** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */
-export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work' });
+export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work', concept: 'feedback' });
 
 /** Successful production deployments per week (DORA deployment frequency). */
 export const deploysPerWeek: SignalFn = (ctx) => {
@@ -183,7 +184,7 @@ export const deploysPerWeek: SignalFn = (ctx) => {
   if (problem !== null) return missing(problem);
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (inWindow(ctx, item.t) && isProductionDeployment(item.a) && deploymentOutcome(item.a) === 'success') ev.add(item);
+    if (inWindow(ctx, item.t) && isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) && deploymentOutcome(item.a) === 'success') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, WEEK_DAYS));
 };
@@ -211,7 +212,7 @@ export const changeFailureRate: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   let finished = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments)) continue;
     const outcome = deploymentOutcome(item.a);
     if (outcome === 'pending') continue;
     finished++;
@@ -234,7 +235,7 @@ export const timeToRestoreHours: SignalFn = (ctx) => {
   const byTarget = new Map<string, TimedActivity[]>();
   let successes = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a)) continue;
+    if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments)) continue;
     if (deploymentOutcome(item.a) === 'success') successes++;
     const key = `${strAttr(item.a, 'repo') ?? ''}\u0000${strAttr(item.a, 'environment') ?? ''}`;
     let list = byTarget.get(key);
@@ -306,7 +307,7 @@ export const dataDecisionShare: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   let resolved = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'issue')) {
-    if (!hasLabel(item, isExperimentLabel)) continue;
+    if (!isEvidenceOf(ctx, item, 'experiment', isExperimentLabel)) continue;
     const r = resolvedAt(item);
     if (r === null || !inWindow(ctx, r)) continue;
     resolved++;
@@ -328,14 +329,14 @@ export const abTestsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   if (jiraProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'issue')) {
-      if (!hasLabel(item, (l) => l === 'experiment:ab-test')) continue;
+      if (!isEvidenceOf(ctx, item, 'abTest', (l) => l === 'experiment:ab-test')) continue;
       const r = resolvedAt(item);
       if (r !== null && inWindow(ctx, r)) ev.add(item);
     }
   }
   if (mlflowProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'model-version')) {
-      if (inWindow(ctx, item.t) && isChallengerVersion(item.a)) ev.add(item);
+      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow?.challengerAliases)) ev.add(item);
     }
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
