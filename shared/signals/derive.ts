@@ -128,7 +128,7 @@ export function deriveSignals(
     else if (spec.windowDays > 0 && windowDays <= 0) value = { status: 'missing', reason: 'the unit did not exist yet in this window' };
     else if (unreadable !== null) value = { status: 'missing', reason: unreadable };
     else {
-      const ctx: SignalContext = { env, unit, windowDays, fromMs, toMs };
+      const ctx: SignalContext = { env, unit, windowDays, nominalDays: spec.windowDays, fromMs, toMs };
       value = fn(ctx);
     }
     out.set(spec.id, { value, fromMs, toMs, windowDays });

@@ -6,9 +6,17 @@ import type { SignalContext, SignalFn, SignalValue, TimedActivity } from './type
 export const WEEK_DAYS = 7;
 export const QUARTER_DAYS = 90;
 
-/** Scales a count in the window to a rate per period (e.g. per 7 or 90 days). */
+/**
+ * Fewest days a rate is scaled from when a unit's `since` clips its window (house rule: four weeks), so one event
+ * in a unit's first days is not extrapolated to a quarter's worth.
+ */
+export const MIN_RATE_DAYS = 28;
+
+/** Scales a count in the window to a rate per period (e.g. per 7 or 90 days); a clipped window counts at least MIN_RATE_DAYS. */
 export function ratePer(count: number, ctx: SignalContext, periodDays: number): number {
-  return ctx.windowDays > 0 ? round((count * periodDays) / ctx.windowDays) : 0;
+  const floor = Math.min(ctx.nominalDays ?? ctx.windowDays, MIN_RATE_DAYS);
+  const days = Math.max(ctx.windowDays, floor);
+  return days > 0 ? round((count * periodDays) / days) : 0;
 }
 
 /** True when any label satisfies the predicate. */

@@ -41,6 +41,8 @@ export interface SignalContext {
   env: SignalEnvironment;
   unit: Unit;
   windowDays: number;
+  /** The rubric's window in days (windowDays is shorter when the unit's `since` clips it). */
+  nominalDays?: number;
   /** Window start (exclusive) and end (inclusive, the as-of) in epoch ms. */
   fromMs: number;
   toMs: number;
