@@ -15,6 +15,9 @@ const AS_OF = ANCHOR.toISOString();
 let sandboxes: RunningSandboxes;
 let demo: OrgConfig;
 let baseline: Map<string, UnitScorecard>;
+/** Bindings that failed in the last scoreDemo run (a comparison of two configs needs both complete). */
+let lastFailed: string[] = [];
+let baselineFailed: string[] = [];
 
 function pointed(org: OrgConfig): OrgConfig {
   const s = org.sources;
@@ -33,7 +36,8 @@ function pointed(org: OrgConfig): OrgConfig {
 async function scoreDemo(org: OrgConfig): Promise<Map<string, UnitScorecard>> {
   const local = await startLocalStores();
   try {
-    await runScheduled(pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }), { asOf: AS_OF });
+    const { run } = await runScheduled(pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }), { asOf: AS_OF });
+    lastFailed = run.bindings.filter((b) => b.status !== 'ok').map((b) => `${b.bindingId}: ${b.errorClass ?? ''} ${b.message ?? ''}`);
     const cards = await local.stores.snapshots.loadAllAt(AS_OF);
     return new Map(cards.map((c) => [c.unit, c]));
   } finally {
@@ -59,7 +63,8 @@ beforeAll(async () => {
   sandboxes = await startSandboxes({ port: 0, anchor: ANCHOR });
   demo = pointed(await loadDemoOrg());
   baseline = await scoreDemo(demo);
-}, 300_000);
+  baselineFailed = lastFailed;
+}, 600_000);
 afterAll(async () => {
   await sandboxes.close();
 });
@@ -87,6 +92,8 @@ describe('scoring laws on the demo organisation', () => {
     const org = structuredClone(demo);
     org.domains = org.domains.reverse().map((d) => ({ ...d, pods: d.pods.reverse() }));
     const after = await scoreDemo(org);
+    expect(baselineFailed).toEqual([]);
+    expect(lastFailed).toEqual([]);
     for (const [unit, card] of baseline) {
       const other = after.get(unit);
       expect({ unit, score: other?.score, level: other?.level, evidence: other?.evidenceScore }).toEqual({ unit, score: card.score, level: card.level, evidence: card.evidenceScore });
