@@ -22,6 +22,8 @@ function signalLines(s: SignalResult): string[] {
     `    • ${s.name}: ${num(s.value as number)} ${s.unit} ${days(s.window.days)} → ${level(s.level)}`,
     `      thresholds ${thresholdsText(s)} ${s.unit} (${s.direction})`,
   ];
+  if (s.stale === true) lines.push(`      stale: the source failed; last good data from ${s.staleSince ?? 'an earlier run'} carried forward`);
+  if (s.thresholdSource !== undefined) lines.push(`      thresholds from: ${s.thresholdSource}`);
   if (s.next) lines.push(`      next: level ${s.next.level} at ${num(s.next.target)} ${s.unit} (${s.next.change > 0 ? '+' : ''}${num(s.next.change)})`);
   if (s.evidenceCount > 0) {
     const shown = s.evidence.length < s.evidenceCount ? `, showing ${s.evidence.length}` : '';
@@ -32,10 +34,11 @@ function signalLines(s: SignalResult): string[] {
 }
 
 function dimensionLines(d: DimensionResult): string[] {
+  const cov = d.coverage === undefined ? '' : ` · coverage ${Math.round(d.coverage * 100)}%`;
   const head =
     d.status === 'scored'
-      ? `  ▸ ${d.name} — ${level(d.level)}, ${num(d.score as number)}/100 (${d.combine} of signal levels)`
-      : `  ▸ ${d.name} — missing: ${d.missingReason ?? 'no data'}`;
+      ? `  ▸ ${d.name} — ${level(d.level)}, ${num(d.score as number)}/100 (${d.combine} of signal points${cov})`
+      : `  ▸ ${d.name} — ${d.evidenceScore === undefined ? '' : `evidence ${num(d.evidenceScore)}/100${cov}, no level — `}missing: ${d.missingReason ?? 'no data'}`;
   const lines = [head, ...d.signals.flatMap(signalLines)];
   if (d.nextSteps.length > 0) {
     lines.push('    to reach the next level:');
@@ -80,9 +83,17 @@ export function formatScorecard(card: UnitScorecard): string {
       ? `Score ${num(card.score as number)}/100 · ${level(card.level)}`
       : `Insufficient data: ${card.statusReason ?? 'not enough evidence to score'}`,
   );
+  if (card.coverage !== undefined) {
+    out.push(`Coverage ${Math.round(card.coverage * 100)}% of the evidence could be observed · evidence score ${num(card.evidenceScore ?? 0)}/100`);
+  }
+  if (card.arithmetic !== undefined) out.push(`Arithmetic: ${card.arithmetic}`);
+  if (card.topMoves !== undefined && card.topMoves.length > 0) {
+    out.push('', 'Top moves (re-scored with one signal at its next threshold)');
+    for (const m of card.topMoves.slice(0, 5)) out.push(`  +${num(m.expectedGain)}  ${m.signal}: ${m.from === null ? 'measure it' : num(m.from)} → ${num(m.to)}`);
+  }
   if (card.dimensions.length > 0) out.push('', 'Dimensions', ...card.dimensions.flatMap(dimensionLines));
   const missing = card.dimensions.flatMap((d) => d.signals.filter((s) => s.status === 'missing').map((s) => `  - ${s.name} (${d.name}): ${s.missingReason ?? 'no data'}`));
-  if (missing.length > 0) out.push('', 'Missing data (left out of the score, never counted as 0)', ...missing);
+  if (missing.length > 0) out.push('', 'Missing data (cannot be observed: earns no points and lowers coverage; not a measured 0)', ...missing);
   if (card.mlops && card.mlops.length > 0) out.push('', ...mlopsLines(card.mlops));
   if (card.rollup) out.push('', ...rollupLines(card.rollup));
   if (card.principles && card.principles.length > 0) {

@@ -78,6 +78,8 @@ export const podSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   roles: roleMixSchema,
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 
@@ -85,6 +87,8 @@ export const domainSchema = z.strictObject({
   id: unitIdSchema,
   name: z.string().min(1),
   description: z.string().optional(),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   /** The domain's own bindings, e.g. a Jira project holding its objectives. */
   sources: unitSourcesSchema.default({}),
   pods: z.array(podSchema).min(1),
@@ -102,6 +106,8 @@ export const networkSchema = z.strictObject({
   /** Pod ids of the pods whose members take part. */
   members: z.array(unitIdSchema).min(1),
   standards: z.array(standardSchema).default([]),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 
@@ -116,6 +122,8 @@ export const labSchema = z.strictObject({
 
 export const steeringSchema = z.strictObject({
   name: z.string().min(1),
+  /** ISO date the unit started; windows are clipped to it (no zeros for weeks before it existed). */
+  since: z.iso.date().optional(),
   sources: unitSourcesSchema.default({}),
 });
 
@@ -151,6 +159,40 @@ export const sourcesSchema = z.strictObject({
   mlflow: z.strictObject({ baseUrl, auth: mlflowAuthSchema }).optional(),
 });
 
+const nameList = z.array(z.string().min(1)).min(1);
+/** Which Jira issues mean a practice: any issue of one of these types, with one of these labels or components. */
+export const jiraEvidenceMatchSchema = z
+  .strictObject({ issueTypes: nameList.optional(), labels: nameList.optional(), components: nameList.optional() })
+  .refine((m) => m.issueTypes !== undefined || m.labels !== undefined || m.components !== undefined, {
+    message: 'give at least one of `issueTypes`, `labels` or `components`',
+  });
+
+/**
+ * The organisation's own conventions for the evidence the rubric reads. Each mapping adds to the product's default
+ * conventions (labels such as `experiment:ab-test`); nothing here removes a default.
+ */
+export const conventionsSchema = z.strictObject({
+  jira: z
+    .strictObject({
+      /** Rapid experiments (A/B tests, pilots, MVPs). */
+      experiment: jiraEvidenceMatchSchema.optional(),
+      /** A/B tests (also counted as experiments). */
+      abTest: jiraEvidenceMatchSchema.optional(),
+      /** Work created from user or data feedback. */
+      feedback: jiraEvidenceMatchSchema.optional(),
+    })
+    .optional(),
+  github: z.strictObject({ /** Deployment environments that are production (case-insensitive). */ productionEnvironments: nameList.optional() }).optional(),
+  mlflow: z
+    .strictObject({
+      /** Model aliases meaning the version serves production. */
+      productionAliases: nameList.optional(),
+      /** Model aliases meaning the version is under A/B test. */
+      challengerAliases: nameList.optional(),
+    })
+    .optional(),
+});
+
 export const orgConfigSchema = z.strictObject({
   organisation: z.strictObject({
     id: unitIdSchema,
@@ -174,6 +216,8 @@ export const orgConfigSchema = z.strictObject({
   networks: z.array(networkSchema).default([]),
   labs: z.array(labSchema).default([]),
   steering: steeringSchema.optional(),
+  /** Map the rubric's evidence to the organisation's own Jira issue types, labels, components, environments, aliases. */
+  conventions: conventionsSchema.optional(),
 });
 
 export type OrgConfig = z.infer<typeof orgConfigSchema>;
@@ -189,3 +233,5 @@ export type GithubBinding = z.infer<typeof githubBindingSchema>;
 export type MlflowBinding = z.infer<typeof mlflowBindingSchema>;
 export type RoleMix = z.infer<typeof roleMixSchema>;
 export type CopilotSettings = z.infer<typeof copilotSettingsSchema>;
+export type Conventions = z.infer<typeof conventionsSchema>;
+export type JiraEvidenceMatch = z.infer<typeof jiraEvidenceMatchSchema>;

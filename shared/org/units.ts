@@ -85,3 +85,22 @@ export function listBindings(org: OrgConfig): Binding[] {
   if (org.sources.github?.copilot?.enabled === true) out.push({ id: COPILOT_BINDING_ID, unit: 'org', source: 'copilot' });
   return out;
 }
+
+/** The `since` date (YYYY-MM-DD) of a unit in the config, when it has one. */
+export function sinceOf(org: OrgConfig, unit: Pick<Unit, 'kind' | 'id'>): string | undefined {
+  switch (unit.kind) {
+    case 'pod':
+      for (const d of org.domains) for (const p of d.pods) if (p.id === unit.id) return p.since;
+      return undefined;
+    case 'domain':
+      return org.domains.find((d) => d.id === unit.id)?.since;
+    case 'network':
+      return org.networks.find((n) => n.id === unit.id)?.since;
+    case 'lab':
+      return org.labs.find((l) => l.id === unit.id)?.since;
+    case 'steering':
+      return org.steering?.since;
+    default:
+      return undefined;
+  }
+}

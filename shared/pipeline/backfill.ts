@@ -1,4 +1,4 @@
-import type { RunRecord } from '../storage/ports.js';
+import type { BindingOutcome, RunRecord } from '../storage/ports.js';
 import { InvalidEventError } from './errors.js';
 import { normaliseAsOf, planRun } from './plan.js';
 import { collectAll } from './run.js';
@@ -89,4 +89,40 @@ export async function backfill(
   await deps.stores.runs.saveRun(record);
   deps.logger.info('backfill scored', { runId, snapshots: scored.length, skipped: skipped.length, requests: record.requests });
   return { run: record, scored, skipped };
+}
+
+/**
+ * Re-scores every stored snapshot as-of (optionally within from–to) under the current rubric, from the stored
+ * normalised activities and without collecting, so trends compare like with like after a rubric change. Every
+ * configured binding counts as collected (its history is stored); each as-of sees only what had happened by then.
+ */
+export async function rescoreHistory(deps: PipelineDeps, opts: { from?: string; to?: string } = {}): Promise<{ run: RunRecord; scored: string[] }> {
+  const now = deps.now ?? (() => new Date());
+  const from = opts.from === undefined ? undefined : normaliseAsOf(opts.from);
+  const to = opts.to === undefined ? undefined : normaliseAsOf(opts.to);
+  const asOfs = (await deps.stores.snapshots.listAsOfs()).filter((a) => (from === undefined || a >= from) && (to === undefined || a <= to));
+  const last = asOfs.at(-1) ?? now().toISOString();
+  const runId = `rescore-${deps.scorer.rubric.version}-${asOfs[0] ?? last}-${last}`;
+  const record: RunRecord = {
+    runId, asOf: last, kind: 'backfill', status: 'running', startedAt: now().toISOString(), rubric: deps.scorer.rubric,
+    bindings: [], unitsScored: 0, requests: 0,
+  };
+  const outcomes: BindingOutcome[] = planRun(deps.org, last).tasks.map((t) => ({
+    bindingId: t.bindingId, unit: t.unit, source: t.source, status: 'ok', items: 0, requests: 0, pages: 0, durationMs: 0, notes: ['re-scored from stored history'],
+  }));
+  const all = await loadAllActivities(deps);
+  const scored: string[] = [];
+  for (const asOf of asOfs) {
+    const sources = await buildSourceStatuses(deps, outcomes, asOf);
+    const cards = deps.scorer.score({ org: deps.org, asOf, activities: activitiesAsOf(all, asOf), sources });
+    await deps.stores.snapshots.saveSnapshots(asOf, cards, { runId });
+    record.unitsScored = cards.length;
+    scored.push(asOf);
+  }
+  record.status = 'completed';
+  record.message = `${scored.length} snapshot(s) re-scored under rubric ${deps.scorer.rubric.version}`;
+  record.finishedAt = now().toISOString();
+  await deps.stores.runs.saveRun(record);
+  deps.logger.info('history re-scored', { runId, snapshots: scored.length, rubricVersion: deps.scorer.rubric.version });
+  return { run: record, scored };
 }

@@ -7,7 +7,7 @@ export type { CollectOptions } from './collect.js';
 export { scoreRun, saveBindingOutcome, loadBindingOutcomes, loadAllActivities, activitiesAsOf, buildSourceStatuses } from './score.js';
 export { runScheduled, collectAll } from './run.js';
 export type { LocalRunOptions } from './run.js';
-export { backfill, backfillSteps, backfillRunId } from './backfill.js';
+export { backfill, backfillSteps, backfillRunId, rescoreHistory } from './backfill.js';
 export type { BackfillOptions } from './backfill.js';
 export { handlePlan, handleCollect, handleScore, parseCollectEvent, schedulerEvent, DEADLINE_MARGIN_MS } from './handlers.js';
 export { envCredentialResolver, secretsManagerCredentialResolver, parseSecretArns } from './credentials.js';

@@ -32,6 +32,10 @@ export const rubricSignalSchema = z.strictObject({
   howMeasured: text,
   /** When the value is missing (never 0) and when a zero is real. */
   whenMissing: text,
+  /** Where the thresholds come from: a published cluster (DORA), a maturity model, or `house rule: <reason>`. */
+  thresholdSource: text.optional(),
+  /** How the signal can be gamed and what guards against it (label-based signals must say). */
+  gaming: text.optional(),
 });
 
 export const rubricDimensionSchema = z.strictObject({
@@ -39,8 +43,11 @@ export const rubricDimensionSchema = z.strictObject({
   unitKind: z.enum(UNIT_KINDS),
   name: text,
   signals: z.array(z.string()).min(1),
-  /** `mean-floor`: mean of the scored signals' levels, rounded down; `min`: the lowest signal level. */
-  combine: z.enum(['mean-floor', 'min']),
+  /**
+   * How signal points combine into the dimension's evidence score: `mean` (a missing signal earns 0), `min` (the
+   * lowest). `mean-floor` is the 2026-11 name of `mean` (levels then came from the signal levels).
+   */
+  combine: z.enum(['mean', 'mean-floor', 'min']),
   /** Weight of this dimension in its unit's own score. */
   weight: z.number().positive().max(100).default(1),
   principles: z.array(z.enum(PRINCIPLES)),
@@ -73,6 +80,17 @@ export const rubricSchema = z
       rollups: z.strictObject({ domain: ownMembers, network: ownMembers }),
       /** The organisation score: weighted mean of each unit kind's mean score (weights renormalise). */
       organisation: z.strictObject({ pod: share, domain: share, network: share, lab: share, steering: share }),
+      /**
+       * Where levels 1–5 start on the 0–100 score. When set, the rubric scores evidence (2026-12 and later): a
+       * signal that cannot be observed earns 0 points and lowers coverage; a dimension or unit below the coverage
+       * floor (`minDimensionCoverage`) gets no level; rollups use fixed weights.
+       */
+      levelBands: z
+        .tuple([z.literal(0), z.number(), z.number(), z.number(), z.number()])
+        .refine((b) => b[0] < b[1] && b[1] < b[2] && b[2] < b[3] && b[3] < b[4] && b[4] < 100, {
+          message: 'level bands must start at 0, increase strictly, and the top band must start below 100',
+        })
+        .optional(),
     }),
     signals: z.array(rubricSignalSchema).min(1),
     dimensions: z.array(rubricDimensionSchema).min(1),

@@ -1,10 +1,11 @@
 export type * from './types.js';
 export { LEVEL_NAMES } from './types.js';
-export { levelFor, pointsFor, levelFromScore, clampToLevelBand, roundScore } from './levels.js';
-export { scoreSignal, scoreDimension, formatNumber } from './score-dimension.js';
+export { levelFor, pointsFor, levelFromScore, roundScore, DEFAULT_LEVEL_BANDS, LEGACY_LEVEL_BANDS } from './levels.js';
+export type { LevelBands } from './levels.js';
+export { scoreSignal, scoreDimension, formatNumber, rulesOf, signalPoints, combineSignalPoints } from './score-dimension.js';
 export { rollupMembers, combineParts } from './rollup.js';
 export type { RollupMember } from './rollup.js';
 export { placeMlops, MLOPS_WINDOW_DAYS } from './mlops.js';
-export { scoreOrganisation, scoreUnit, scorePrinciples, combineOrganisation } from './score-organisation.js';
+export { scoreOrganisation, scoreUnit, scorePrinciples, combineOrganisation, rankMoves } from './score-organisation.js';
 export type { ScoreInput, OwnScore } from './score-organisation.js';
 export { deriveSignals, createSignalEnvironment } from '../signals/index.js';

@@ -1,6 +1,7 @@
 import type { Rubric, RubricDimension, RubricSignal } from '../rubric/index.js';
 import type { DerivedSignal } from '../signals/index.js';
-import { clampToLevelBand, levelFor, pointsFor, roundScore, stableSum } from './levels.js';
+import { DEFAULT_LEVEL_BANDS, levelFor, levelFromScore, pointsFor, roundScore, roundShare, stableSum } from './levels.js';
+import type { LevelBands } from './levels.js';
 import type { DimensionResult, Level, SignalResult } from './types.js';
 
 /** Formats a number for plain-words text: at most three decimals, no trailing zeros. */
@@ -8,8 +9,28 @@ export function formatNumber(value: number): string {
   return String(Math.round(value * 1000) / 1000);
 }
 
-/** Turns a derived signal into its stored result: level, thresholds, evidence and what reaches the next level. */
-export function scoreSignal(spec: RubricSignal, derived: DerivedSignal): SignalResult {
+/** Signals whose value is a share bounded by 1 (their lower-is-better points fall to 0 at 1). */
+export function isShareUnit(unit: string): boolean {
+  return unit === 'ratio' || unit.startsWith('share of');
+}
+
+/** How a rubric scores: level bands and the coverage floor. */
+export interface ScoringRules {
+  bands: LevelBands;
+  floor: number;
+}
+
+export function rulesOf(rubric: Rubric): ScoringRules {
+  return { bands: rubric.scoring.levelBands ?? DEFAULT_LEVEL_BANDS, floor: rubric.scoring.minDimensionCoverage };
+}
+
+/** Points of a signal value under its spec (the same function scoring and next moves use). */
+export function signalPoints(spec: Pick<RubricSignal, 'direction' | 'thresholds' | 'unit'>, value: number, bands: LevelBands): number {
+  return pointsFor(value, spec.direction, spec.thresholds, bands, { share: isShareUnit(spec.unit) });
+}
+
+/** Turns a derived signal into its stored result: level, points, thresholds, evidence and the next level. */
+export function scoreSignal(spec: RubricSignal, derived: DerivedSignal, bands: LevelBands = DEFAULT_LEVEL_BANDS): SignalResult {
   const window = {
     from: new Date(derived.fromMs).toISOString(),
     to: new Date(derived.toMs).toISOString(),
@@ -22,13 +43,15 @@ export function scoreSignal(spec: RubricSignal, derived: DerivedSignal): SignalR
     window,
     direction: spec.direction,
     thresholds: [...spec.thresholds] as [number, number, number, number],
+    ...(spec.thresholdSource === undefined ? {} : { thresholdSource: spec.thresholdSource }),
   };
   const v = derived.value;
   if (v.status === 'missing') {
-    return { ...base, status: 'missing', evidence: [], evidenceCount: 0, missingReason: v.reason };
+    return { ...base, status: 'missing', evidence: [], evidenceCount: 0, missingReason: v.reason, points: 0 };
   }
   const level = levelFor(v.value, spec.direction, spec.thresholds);
-  const result: SignalResult = { ...base, status: 'scored', value: v.value, level, evidence: v.evidence, evidenceCount: v.evidenceCount };
+  const points = roundScore(signalPoints(spec, v.value, bands));
+  const result: SignalResult = { ...base, status: 'scored', value: v.value, level, evidence: v.evidence, evidenceCount: v.evidenceCount, points };
   if (level < 5) {
     const target = spec.thresholds[level - 1] as number;
     result.next = { level: (level + 1) as Level, target, change: Math.round((target - v.value) * 1000) / 1000 };
@@ -43,38 +66,29 @@ function stepText(s: SignalResult, target: number): string {
   return `${verb} ${s.name} from ${formatNumber(s.value as number)} to ${formatNumber(target)} ${s.unit} (${sign}${formatNumber(change)})`;
 }
 
-/**
- * The smallest change per signal that lifts the dimension one level, in plain words. For `min`, every signal at
- * the lowest level must reach the next one; for `mean-floor`, each option names one signal that could lift the
- * mean on its own (or the next level of each when none can alone). Missing signals come last: measuring them
- * may change the level.
- */
-function nextSteps(dim: RubricDimension, scored: SignalResult[], missingSignals: SignalResult[], level: Level | undefined): string[] {
+/** Plain-words steps: each scored signal below level 5 to its next threshold, then what to measure. */
+function nextSteps(scored: SignalResult[], missingSignals: SignalResult[]): string[] {
   const steps: string[] = [];
-  if (level !== undefined && level < 5) {
-    if (dim.combine === 'min') {
-      for (const s of scored) {
-        if (s.level === level && s.next) steps.push(`${stepText(s, s.next.target)} — needed`);
-      }
-    } else {
-      const n = scored.length;
-      const sum = scored.reduce((acc, s) => acc + (s.level as number), 0);
-      const deficit = (level + 1) * n - sum;
-      const alone: string[] = [];
-      for (const s of scored) {
-        const reach = (s.level as number) + deficit;
-        if (reach <= 5) alone.push(stepText(s, s.thresholds[reach - 2] as number));
-      }
-      if (alone.length > 0) steps.push(...alone.map((t, i) => (i === 0 || alone.length === 1 ? t : `or ${t.charAt(0).toLowerCase()}${t.slice(1)}`)));
-      else for (const s of scored) if (s.next) steps.push(`${stepText(s, s.next.target)} — together with the others`);
-    }
-  }
+  for (const s of scored) if (s.next) steps.push(stepText(s, s.next.target));
   for (const s of missingSignals) steps.push(`Measure ${s.name}: ${s.missingReason ?? 'no data'}`);
   return steps;
 }
 
-/** Scores one dimension from its signals: combine rule over levels, score within the level band, next steps. */
-export function scoreDimension(dim: RubricDimension, signals: ReadonlyMap<string, SignalResult>): DimensionResult {
+/**
+ * The evidence score of a dimension from its signals' points (a missing signal earns 0): the mean for `mean`
+ * (and the older `mean-floor`), the lowest for `min`.
+ */
+export function combineSignalPoints(combine: string, points: readonly number[]): number {
+  if (points.length === 0) return 0;
+  return combine === 'min' ? Math.min(...points) : stableSum(points) / points.length;
+}
+
+/**
+ * Scores one dimension. Every signal the rubric lists counts: observed ones with their points, unobservable ones
+ * with 0 points and less coverage. The evidence score is continuous; the level is its band. Below the coverage
+ * floor the dimension has no score and no level ("insufficient evidence"), but keeps its evidence score.
+ */
+export function scoreDimension(dim: RubricDimension, signals: ReadonlyMap<string, SignalResult>, rules: ScoringRules = { bands: DEFAULT_LEVEL_BANDS, floor: 0.5 }): DimensionResult {
   const results: SignalResult[] = [];
   for (const id of dim.signals) {
     const s = signals.get(id);
@@ -82,6 +96,10 @@ export function scoreDimension(dim: RubricDimension, signals: ReadonlyMap<string
   }
   const scored = results.filter((s) => s.status === 'scored');
   const missingSignals = results.filter((s) => s.status === 'missing');
+  const n = dim.signals.length;
+  const coverage = roundShare(n === 0 ? 0 : scored.length / n);
+  const points = dim.signals.map((id) => signals.get(id)?.points ?? 0);
+  const evidenceScore = roundScore(combineSignalPoints(dim.combine, points));
   const base = {
     dimensionId: dim.id,
     name: dim.name,
@@ -90,28 +108,22 @@ export function scoreDimension(dim: RubricDimension, signals: ReadonlyMap<string
     signals: results,
     motivation: dim.motivation,
     remediation: dim.remediation,
+    coverage,
+    evidenceScore,
+    nextSteps: nextSteps(scored, missingSignals),
   };
-  if (scored.length === 0) {
+  if (scored.length === 0 || coverage < rules.floor - 1e-9) {
+    const why =
+      scored.length === 0
+        ? 'no signal could be measured'
+        : `insufficient evidence: ${scored.length} of ${n} signals could be observed (the rubric needs ${Math.round(rules.floor * 100)}%)`;
     return {
       ...base,
       status: 'missing',
-      nextSteps: nextSteps(dim, [], missingSignals, undefined),
-      missingReason: `no signal could be measured: ${missingSignals.map((s) => `${s.name} (${s.missingReason ?? 'no data'})`).join('; ')}`,
+      missingReason: `${why}: ${missingSignals.map((s) => `${s.name} (${s.missingReason ?? 'no data'})`).join('; ')}`,
     };
   }
-  const levels = scored.map((s) => s.level as number);
-  const points = scored.map((s) => pointsFor(s.value as number, s.direction, s.thresholds));
-  let level: Level;
-  let raw: number;
-  if (dim.combine === 'min') {
-    level = Math.min(...levels) as Level;
-    raw = Math.min(...points);
-  } else {
-    level = Math.floor(stableSum(levels) / levels.length) as Level;
-    raw = stableSum(points) / points.length;
-  }
-  const score = roundScore(clampToLevelBand(raw, level));
-  return { ...base, status: 'scored', level, score, nextSteps: nextSteps(dim, scored, missingSignals, level) };
+  return { ...base, status: 'scored', level: levelFromScore(evidenceScore, rules.bands), score: evidenceScore };
 }
 
 /** Signals of the rubric needed by a unit kind's dimensions, with their windows. */

@@ -4,12 +4,14 @@ import type { Rubric } from '../rubric/index.js';
 import { createSignalEnvironment, deriveSignals } from '../signals/index.js';
 import type { SignalEnvironment } from '../signals/index.js';
 import type { Activity } from '../sources/contract.js';
-import { levelFromScore, roundScore, stableSum } from './levels.js';
+import { levelFromScore, roundScore, roundShare, stableSum } from './levels.js';
 import { placeMlops } from './mlops.js';
-import { combineParts, rollupMembers } from './rollup.js';
+import { rollupMembers } from './rollup.js';
 import type { RollupMember } from './rollup.js';
-import { scoreDimension, scoreSignal, signalSpecsFor } from './score-dimension.js';
-import type { DimensionResult, PrincipleScore, SignalResult, SourceStatus, UnitScorecard } from './types.js';
+import { combineSignalPoints, rulesOf, scoreDimension, scoreSignal, signalPoints, signalSpecsFor } from './score-dimension.js';
+import type { ScoringRules } from './score-dimension.js';
+import type { DimensionResult, PrincipleScore, SignalResult, SourceStatus, TopMove, UnitScorecard } from './types.js';
+import { sinceOf } from '../org/index.js';
 
 /** Input of one organisation-wide scoring. */
 export interface ScoreInput {
@@ -23,13 +25,13 @@ export interface ScoreInput {
   sources: readonly SourceStatus[];
 }
 
-/** A unit's own dimensions and the share of them that could be scored. */
+/** A unit's own dimensions, their fixed-weight evidence score and coverage. */
 export interface OwnScore {
   dimensions: DimensionResult[];
-  /** Weighted mean of scored dimension scores, or null. */
+  /** Weighted mean of every own dimension's evidence score (a dimension without evidence earns 0); null without dimensions. */
   score: number | null;
   coverage: number;
-  /** Why the own part has no score (too few dimensions scored), when score is null. */
+  /** Why the own part is below the coverage floor, when it is. */
   reason: string | null;
 }
 
@@ -50,42 +52,64 @@ function cardSources(unit: Unit, input: ReadonlyMap<string, SourceStatus>): Sour
   return out;
 }
 
-function labStartMs(org: OrgConfig, unit: Unit): number | undefined {
-  if (unit.kind !== 'lab') return undefined;
-  const since = org.labs.find((l) => l.id === unit.id)?.since;
+function unitSinceMs(org: OrgConfig, unit: Unit): number | undefined {
+  const since = sinceOf(org, unit);
   return since === undefined ? undefined : Date.parse(`${since}T00:00:00.000Z`);
 }
 
-/** Scores one unit's own dimensions from the rubric (no rollup): signals → levels → dimensions → own score. */
+/** Scores one unit's own dimensions from the rubric (no rollup): signals → points → dimensions → own evidence score. */
 export function scoreUnit(env: SignalEnvironment, rubric: Rubric, unit: Unit, org: OrgConfig): OwnScore {
+  const rules = rulesOf(rubric);
   const dims = rubric.dimensions.filter((d) => d.unitKind === unit.kind);
   if (dims.length === 0) return { dimensions: [], score: null, coverage: 0, reason: null };
   const specs = signalSpecsFor(rubric, dims);
-  const notBeforeMs = labStartMs(org, unit);
+  const notBeforeMs = unitSinceMs(org, unit);
   const derived = deriveSignals(env, unit, specs, notBeforeMs === undefined ? {} : { notBeforeMs });
   const results = new Map<string, SignalResult>();
   for (const spec of specs) {
     const d = derived.get(spec.id);
-    if (d !== undefined) results.set(spec.id, scoreSignal(spec, d));
+    if (d === undefined) continue;
+    const r = scoreSignal(spec, d, rules.bands);
+    // A failing source whose last good data is carried forward: the value stands, marked stale with its age.
+    for (const src of spec.sources) {
+      if (src === 'config') continue;
+      const st = env.source(unit.ref, src);
+      if (st.state === 'ok' && st.staleSince !== undefined && r.status === 'scored') {
+        r.stale = true;
+        r.staleSince = st.staleSince;
+      }
+    }
+    results.set(spec.id, r);
   }
-  const dimensions = dims.map((d) => scoreDimension(d, results));
-  const weights = new Map(dims.map((d) => [d.id, d.weight]));
+  const dimensions = dims.map((d) => scoreDimension(d, results, rules));
+  const weights = dims.map((d) => d.weight);
+  const score = weightedMean(dimensions.map((d, i) => ({ value: d.evidenceScore ?? 0, weight: weights[i] as number })));
+  const coverage = roundShare(weightedMean(dimensions.map((d, i) => ({ value: d.coverage ?? 0, weight: weights[i] as number }))));
   const scored = dimensions.filter((d) => d.status === 'scored');
-  const coverage = scored.length / dimensions.length;
-  if (scored.length === 0 || coverage < rubric.scoring.minDimensionCoverage) {
-    const missingNames = dimensions.filter((d) => d.status === 'missing').map((d) => d.name);
-    return {
-      dimensions,
-      score: null,
-      coverage,
-      reason: `only ${scored.length} of ${dimensions.length} dimensions could be scored (the rubric needs ${Math.round(
-        rubric.scoring.minDimensionCoverage * 100,
-      )}%); missing: ${missingNames.join(', ')}`,
-    };
-  }
-  const score = combineParts(scored.map((d) => ({ score: d.score as number, weight: weights.get(d.dimensionId) ?? 1 })));
-  return { dimensions, score, coverage, reason: null };
+  const reason =
+    coverage < rules.floor - 1e-9
+      ? `insufficient evidence: coverage ${Math.round(coverage * 100)}% is below the rubric's floor of ${Math.round(rules.floor * 100)}% (${scored.length} of ${dimensions.length} dimensions scored; missing: ${dimensions
+          .filter((d) => d.status === 'missing')
+          .map((d) => d.name)
+          .join(', ')})`
+      : null;
+  return { dimensions, score: roundScore(score), coverage, reason };
 }
+
+/** Fixed-weight mean (weights never renormalise over what happens to be present, so hiding cannot pay). */
+function weightedMean(parts: readonly { value: number; weight: number }[]): number {
+  let num = 0;
+  let den = 0;
+  const sorted = parts.slice().sort((a, b) => a.value - b.value || a.weight - b.weight);
+  for (const p of sorted) {
+    num += p.value * p.weight;
+    den += p.weight;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : stableSum(xs) / xs.length);
+const fmt = (x: number): string => String(Math.round(x * 1000) / 1000);
 
 function baseCard(unit: Unit, input: ScoreInput, statuses: ReadonlyMap<string, SourceStatus>): Omit<UnitScorecard, 'status' | 'dimensions'> {
   return {
@@ -100,59 +124,111 @@ function baseCard(unit: Unit, input: ScoreInput, statuses: ReadonlyMap<string, S
   };
 }
 
-function finish(card: Omit<UnitScorecard, 'status' | 'dimensions'>, dimensions: DimensionResult[], score: number | null, reason: string): UnitScorecard {
-  if (score === null) return { ...card, status: 'insufficient-data', statusReason: reason, dimensions };
-  return { ...card, status: 'scored', score, level: levelFromScore(score), dimensions };
-}
-
-/** Organisation-level principles: each is the mean score of every scored dimension mapped to it, with coverage. */
-export function scorePrinciples(rubric: Rubric, cards: readonly UnitScorecard[]): PrincipleScore[] {
-  return rubric.principles.map((p) => {
-    const scores: number[] = [];
-    let total = 0;
-    for (const card of cards) {
-      for (const d of card.dimensions) {
-        if (!d.principles.includes(p.id)) continue;
-        total++;
-        if (d.status === 'scored' && d.score !== undefined) scores.push(d.score);
-      }
-    }
-    const coverage = total === 0 ? 0 : Math.round((scores.length / total) * 1000) / 1000;
-    if (scores.length === 0) return { principle: p.id, name: p.name, status: 'missing', coverage };
-    const score = roundScore(stableSum(scores) / scores.length);
-    return { principle: p.id, name: p.name, status: 'scored', score, level: levelFromScore(score), coverage };
-  });
+function finish(
+  card: Omit<UnitScorecard, 'status' | 'dimensions'>,
+  dimensions: DimensionResult[],
+  evidence: { score: number; coverage: number },
+  rules: ScoringRules,
+  reason: string | null,
+): UnitScorecard {
+  const extra = { coverage: roundShare(evidence.coverage), evidenceScore: roundScore(evidence.score) };
+  if (evidence.coverage < rules.floor - 1e-9) {
+    return { ...card, status: 'insufficient-data', statusReason: reason ?? 'insufficient evidence', dimensions, ...extra };
+  }
+  return { ...card, status: 'scored', score: extra.evidenceScore, level: levelFromScore(extra.evidenceScore, rules.bands), dimensions, ...extra };
 }
 
 /**
- * The organisation score as documented in the rubric: the weighted mean of each unit kind's mean score, over kinds
- * whose scored share reaches the rubric's minimum coverage (weights renormalise). Exported so tests can check the
- * law against the stored cards.
+ * Organisation-level principles: the mean evidence score of every dimension mapped to it (a dimension without
+ * evidence earns 0) and the mean coverage; no score below the coverage floor.
  */
-export function combineOrganisation(rubric: Rubric, cards: readonly UnitScorecard[]): { score: number | null; included: UnitKind[] } {
+export function scorePrinciples(rubric: Rubric, cards: readonly UnitScorecard[]): PrincipleScore[] {
+  const rules = rulesOf(rubric);
+  return rubric.principles.map((p) => {
+    const scores: number[] = [];
+    const coverages: number[] = [];
+    for (const card of cards) {
+      for (const d of card.dimensions) {
+        if (!d.principles.includes(p.id)) continue;
+        scores.push(d.evidenceScore ?? d.score ?? 0);
+        coverages.push(d.coverage ?? (d.status === 'scored' ? 1 : 0));
+      }
+    }
+    const coverage = roundShare(mean(coverages));
+    if (scores.length === 0 || coverage < rules.floor - 1e-9) return { principle: p.id, name: p.name, status: 'missing', coverage };
+    const score = roundScore(mean(scores));
+    return { principle: p.id, name: p.name, status: 'scored', score, level: levelFromScore(score, rules.bands), coverage };
+  });
+}
+
+const evidenceOf = (c: UnitScorecard | undefined): number => c?.evidenceScore ?? c?.score ?? 0;
+const coverageOf = (c: UnitScorecard | undefined): number => c?.coverage ?? 0;
+
+/**
+ * The organisation as documented in the rubric: the fixed-weight mean, over the unit kinds the organisation has,
+ * of each kind's mean evidence score (and, the same way, coverage). Exported so tests can check the law.
+ */
+export function combineOrganisation(rubric: Rubric, cards: readonly UnitScorecard[]): { score: number; coverage: number; arithmetic: string } {
   const kinds = ['pod', 'domain', 'network', 'lab', 'steering'] as const;
-  const parts: { score: number | null; weight: number }[] = [];
-  const included: UnitKind[] = [];
+  const parts: { value: number; weight: number }[] = [];
+  const covs: { value: number; weight: number }[] = [];
+  const words: string[] = [];
   for (const kind of kinds) {
     const members = cards.filter((c) => c.kind === kind);
     if (members.length === 0) continue;
-    const r = rollupMembers(
-      members.map((c) => ({ unit: c.unit, name: c.name, score: c.status === 'scored' ? (c.score ?? null) : null })),
-      rubric.scoring.minRollupCoverage,
-    );
-    if (r.insufficientCoverage || r.mean === null) continue;
-    included.push(kind);
-    parts.push({ score: r.mean, weight: rubric.scoring.organisation[kind] });
+    const w = rubric.scoring.organisation[kind];
+    const m = roundScore(mean(members.map(evidenceOf)));
+    parts.push({ value: m, weight: w });
+    covs.push({ value: mean(members.map(coverageOf)), weight: w });
+    words.push(`${fmt(w)} × ${kind} mean ${fmt(m)} (${members.length})`);
   }
-  return { score: combineParts(parts), included };
+  const score = roundScore(weightedMean(parts));
+  const coverage = roundShare(weightedMean(covs));
+  const den = parts.reduce((a, p) => a + p.weight, 0);
+  return { score, coverage, arithmetic: `(${words.join(' + ')}) ÷ ${fmt(den)} = ${fmt(score)}; coverage ${fmt(coverage)}` };
+}
+
+/**
+ * The moves that would raise a unit's score most: each signal of its own dimensions set to its next threshold
+ * (or, when not observed yet, to the level-2 threshold), re-scored through the same dimension and unit formula.
+ * `factor` is the own part's weight in the unit score. Only moves that add something are kept.
+ */
+export function rankMoves(rubric: Rubric, unitKind: string, dimensions: readonly DimensionResult[], ownScore: number, factor: number): TopMove[] {
+  const rules = rulesOf(rubric);
+  const specs = new Map(rubric.signals.map((s) => [s.id, s]));
+  const dims = rubric.dimensions.filter((d) => d.unitKind === unitKind);
+  const byId = new Map<string, SignalResult>();
+  for (const d of dimensions) for (const s of d.signals) byId.set(s.signalId, s);
+  const own = (override: { id: string; points: number } | null): number =>
+    weightedMean(
+      dims.map((d) => ({
+        value: roundScore(combineSignalPoints(d.combine, d.signals.map((id) => (override?.id === id ? override.points : (byId.get(id)?.points ?? 0))))),
+        weight: d.weight,
+      })),
+    );
+  const base = own(null);
+  const moves: TopMove[] = [];
+  for (const [id, s] of [...byId].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const spec = specs.get(id);
+    if (spec === undefined) continue;
+    const to = s.status === 'scored' ? s.next?.target : spec.thresholds[0];
+    if (to === undefined) continue;
+    const points = roundScore(signalPoints(spec, to, rules.bands));
+    if (points <= (s.points ?? 0)) continue;
+    const gain = roundScore((own({ id, points }) - base) * factor);
+    if (gain > 0) moves.push({ signal: id, from: s.status === 'scored' ? (s.value as number) : null, to, expectedGain: gain });
+  }
+  void ownScore;
+  return moves.sort((a, b) => b.expectedGain - a.expectedGain || (a.signal < b.signal ? -1 : 1));
 }
 
 /**
  * Scores every unit of the organisation at one as-of: one card per unit in listUnits order (pods first, the
- * organisation last). Pure, deterministic and independent of activity order.
+ * organisation last). Pure, deterministic and independent of activity and config order.
  */
 export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
   const { org, rubric } = input;
+  const rules = rulesOf(rubric);
   const units = listUnits(org);
   const env = createSignalEnvironment({ org, asOf: input.asOf, activities: input.activities, sources: input.sources, units });
   const statuses = new Map(input.sources.map((s) => [s.bindingId, s]));
@@ -167,41 +243,45 @@ export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
       if (unit.kind !== kind) continue;
       const own = scoreUnit(env, rubric, unit, org);
       const base = baseCard(unit, input, statuses);
-      const start = labStartMs(org, unit);
+      const start = unitSinceMs(org, unit);
       if (start !== undefined && start > env.asOfMs) {
-        cards.set(unit.ref, finish(base, own.dimensions, null, `the lab starts on ${new Date(start).toISOString().slice(0, 10)}, after this as-of`));
+        const card = finish(base, own.dimensions, { score: 0, coverage: 0 }, rules, `${unit.ref} starts on ${new Date(start).toISOString().slice(0, 10)}, after this as-of`);
+        cards.set(unit.ref, card);
         continue;
       }
-      if (kind === 'pod') {
-        const card = finish(base, own.dimensions, own.score, own.reason ?? 'no dimension could be scored');
-        card.mlops = placeMlops(env, unit);
-        cards.set(unit.ref, card);
-      } else if (kind === 'domain' || kind === 'network') {
+      if (kind === 'domain' || kind === 'network') {
         const weights = rubric.scoring.rollups[kind];
         const rollup = rollupMembers(unit.members.map(member), rubric.scoring.minRollupCoverage);
-        const membersPart = rollup.insufficientCoverage ? null : rollup.mean;
-        const score = combineParts([
-          { score: own.score, weight: weights.own },
-          { score: membersPart, weight: weights.members },
-        ]);
-        const reasons = [own.reason, rollup.insufficientCoverage ? `only ${Math.round(rollup.coverage * 100)}% of member pods are scored` : null];
+        const memberCards = unit.members.map((m) => cards.get(m));
+        const membersEv = roundScore(mean(memberCards.map(evidenceOf)));
+        const membersCov = mean(memberCards.map(coverageOf));
+        const den = weights.own + weights.members;
+        const score = (weights.own * (own.score ?? 0) + weights.members * membersEv) / den;
+        const coverage = (weights.own * own.coverage + weights.members * membersCov) / den;
+        const reason = coverage < rules.floor - 1e-9 ? `insufficient evidence: coverage ${Math.round(coverage * 100)}% (own ${Math.round(own.coverage * 100)}%, members ${Math.round(membersCov * 100)}%) is below the floor of ${Math.round(rules.floor * 100)}%` : null;
         const { mean: _mean, ...summary } = rollup;
-        const card = finish(base, own.dimensions, score, reasons.filter((r) => r !== null).join('; ') || 'nothing could be scored');
+        const card = finish(base, own.dimensions, { score, coverage }, rules, reason);
         card.rollup = summary;
+        card.arithmetic = `(${fmt(weights.own)} × own ${fmt(own.score ?? 0)} + ${fmt(weights.members)} × mean of ${unit.members.length} member pods ${fmt(membersEv)}) ÷ ${fmt(den)} = ${fmt(roundScore(score))}; coverage (${fmt(weights.own)} × ${fmt(own.coverage)} + ${fmt(weights.members)} × ${fmt(roundShare(membersCov))}) ÷ ${fmt(den)} = ${fmt(roundShare(coverage))}`;
+        card.topMoves = rankMoves(rubric, kind, own.dimensions, own.score ?? 0, weights.own / den);
         cards.set(unit.ref, card);
       } else {
-        cards.set(unit.ref, finish(base, own.dimensions, own.score, own.reason ?? 'no dimension could be scored'));
+        const card = finish(base, own.dimensions, { score: own.score ?? 0, coverage: own.coverage }, rules, own.reason);
+        if (kind === 'pod') card.mlops = placeMlops(env, unit);
+        card.topMoves = rankMoves(rubric, kind, own.dimensions, own.score ?? 0, 1);
+        cards.set(unit.ref, card);
       }
     }
   }
   const orgUnit = units[units.length - 1] as Unit;
   const all = [...cards.values()];
-  const { score } = combineOrganisation(rubric, all);
+  const combined = combineOrganisation(rubric, all);
   const orgOwn = scoreUnit(env, rubric, orgUnit, org);
   const rollup = rollupMembers(all.map((c) => member(c.unit)), rubric.scoring.minRollupCoverage);
   const { mean: _mean, ...summary } = rollup;
-  const orgCard = finish(baseCard(orgUnit, input, statuses), orgOwn.dimensions, score, 'no unit kind has enough scored units');
+  const orgCard = finish(baseCard(orgUnit, input, statuses), orgOwn.dimensions, combined, rules, `insufficient evidence: organisation coverage ${Math.round(combined.coverage * 100)}% is below the floor`);
   orgCard.rollup = summary;
+  orgCard.arithmetic = combined.arithmetic;
   orgCard.principles = scorePrinciples(rubric, all);
   return [...units.filter((u) => u.kind !== 'org').map((u) => cards.get(u.ref) as UnitScorecard), orgCard];
 }

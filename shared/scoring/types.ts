@@ -47,6 +47,14 @@ export interface SignalResult {
   evidenceCount: number;
   /** When missing: why (source not configured, source failed, no data in window, group too small…). */
   missingReason?: string;
+  /** Points 0–100 this signal adds to its dimension (missing evidence earns 0). Rubric 2026-12 and later. */
+  points?: number;
+  /** Where the thresholds come from (DORA, an MLOps maturity model, or a house rule with its reason). */
+  thresholdSource?: string;
+  /** True when the value is carried forward from the last good collection because the source failed. */
+  stale?: boolean;
+  /** When stale: the as-of of that last good collection (its age is the as-of minus this). */
+  staleSince?: string;
 }
 
 export interface DimensionResult {
@@ -65,6 +73,22 @@ export interface DimensionResult {
   motivation: string;
   remediation: string;
   missingReason?: string;
+  /** Share of the dimension's signals that could be observed, 0..1 (rubric 2026-12 and later). */
+  coverage?: number;
+  /**
+   * The score the observed evidence proves, 0–100: unobservable signals earn nothing, so hiding evidence never
+   * raises it. Equals `score` when coverage reaches the rubric's floor; below it there is no score or level.
+   */
+  evidenceScore?: number;
+}
+
+/** One ranked next move: the signal raised to its next threshold and what re-scoring adds to the unit score. */
+export interface TopMove {
+  signal: string;
+  /** Current value, or null when the signal is not observed yet. */
+  from: number | null;
+  to: number;
+  expectedGain: number;
 }
 
 /** An honest rollup: coverage, spread and the weakest member, not only a mean. */
@@ -129,4 +153,12 @@ export interface UnitScorecard {
   principles?: PrincipleScore[];
   mlops?: MlopsPlacement[];
   sources: SourceStatus[];
+  /** Weighted share of the unit's evidence that could be observed, 0..1 (rubric 2026-12 and later). */
+  coverage?: number;
+  /** The score the observed evidence proves (see DimensionResult.evidenceScore); equals `score` when scored. */
+  evidenceScore?: number;
+  /** The moves that would raise the score most, by expected gain (descending). */
+  topMoves?: TopMove[];
+  /** Rollup cards: the documented formula with this snapshot's numbers. */
+  arithmetic?: string;
 }

@@ -71,7 +71,9 @@ function readWindow(ctx: SignalContext, fromMs: number, toMs: number): WindowRea
 }
 
 function meanShare(w: Extract<WindowRead, { ok: true }>, pick: (f: CopilotFigures) => number): number {
-  const total = w.days.reduce((n, d) => n + pick(d.f), 0);
+  // A report can count more active people than the config lists (seats outside the pod, a stale role count):
+  // a share of the pod never exceeds 1.
+  const total = w.days.reduce((n, d) => n + Math.min(pick(d.f), w.podSize), 0);
   return total / w.days.length / w.podSize;
 }
 
@@ -92,7 +94,7 @@ export const copilotCodeAcceptanceRate: SignalFn = (ctx) => {
   if (!w.ok) return w.value;
   const shown = w.days.reduce((n, d) => n + d.f.suggestions, 0);
   if (shown === 0) return missing('no code suggestion was shown to the pod in this window');
-  return w.ev.scored(round(w.days.reduce((n, d) => n + d.f.acceptances, 0) / shown, 3));
+  return w.ev.scored(round(w.days.reduce((n, d) => n + Math.min(d.f.acceptances, d.f.suggestions), 0) / shown, 3));
 };
 
 /** Share of active users who used Copilot chat or an agent, on measured days. */
@@ -100,7 +102,9 @@ export const copilotChatAgentShare: SignalFn = (ctx) => {
   const w = readWindow(ctx, ctx.fromMs, ctx.toMs);
   if (!w.ok) return w.value;
   const active = w.days.reduce((n, d) => n + d.f.activeUsers, 0);
-  return w.ev.scored(round(w.days.reduce((n, d) => n + d.f.chatOrAgentUsers, 0) / active, 3));
+  if (active === 0) return missing('no active Copilot user in this window');
+  const chat = w.days.reduce((n, d) => n + Math.min(d.f.chatOrAgentUsers, d.f.activeUsers), 0);
+  return w.ev.scored(round(chat / active, 3));
 };
 
 /** Change of the active-user share between the window's first and second half (share points, e.g. 0.1 = +10 pp). */
@@ -126,7 +130,7 @@ export const copilotOrgActiveUserShare: SignalFn = (ctx) => {
     if (unit.kind !== 'pod') continue;
     const w = readWindow({ ...ctx, unit }, ctx.fromMs, ctx.toMs);
     if (!w.ok) continue;
-    active += w.days.reduce((n, d) => n + d.f.activeUsers, 0) / w.days.length;
+    active += w.days.reduce((n, d) => n + Math.min(d.f.activeUsers, w.podSize), 0) / w.days.length;
     size += w.podSize;
     for (const d of w.days) ev.add(d.item);
   }

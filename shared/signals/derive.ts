@@ -35,7 +35,7 @@ export function createSignalEnvironment(input: {
       const cached = stateCache.get(key);
       if (cached !== undefined) return cached;
       const configured = source === 'copilot' ? input.org.sources.github?.copilot?.enabled === true : undefined;
-      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), configured);
+      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), asOfMs, configured);
       stateCache.set(key, state);
       return state;
     },
@@ -48,7 +48,13 @@ export function createSignalEnvironment(input: {
   };
 }
 
-function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined, orgLevel?: boolean): SourceState {
+/**
+ * How long a failing binding's last good data is carried forward (house rule: two weekly runs; older data would
+ * describe a team that may have changed, so the signal becomes missing instead).
+ */
+export const STALE_CARRY_DAYS = 14;
+
+function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, status: SourceStatus | undefined, asOfMs: number, orgLevel?: boolean): SourceState {
   const name = sourceName(source);
   const configured = unit !== undefined && (orgLevel ?? (source !== 'copilot' && unit.sources[source] !== undefined));
   if (!configured || status?.status === 'not-configured') {
@@ -56,9 +62,40 @@ function sourceState(unit: Unit | undefined, ref: UnitRef, source: SourceId, sta
   }
   if (status === undefined) return { state: 'not-collected', reason: `${name} for ${ref} has not been collected yet` };
   if (status.status === 'failed') {
+    const last = status.lastSuccessAt === undefined ? Number.NaN : Date.parse(status.lastSuccessAt);
+    if (Number.isFinite(last) && last <= asOfMs && asOfMs - last <= STALE_CARRY_DAYS * DAY_MS) return { state: 'ok', staleSince: status.lastSuccessAt as string };
     return { state: 'failed', reason: `${name} collection for ${ref} failed in this run${status.reason ? ` (${status.reason})` : ''}` };
   }
   return { state: 'ok' };
+}
+
+/**
+ * Signals computed over several units' bindings whose value is a share, a median or depends on who works where:
+ * reading only some of those bindings could give a better number than reading all of them, so they need every
+ * binding in scope to be readable (else they are missing, which earns nothing). Counts and unions of evidence
+ * (rates, stages) only grow with more bindings and stay partial.
+ */
+const NEEDS_EVERY_BINDING: Readonly<Record<string, { source: SourceId; scope: 'members' | 'org' }>> = {
+  'jira.objective-linked-share': { source: 'jira', scope: 'members' },
+  'github.shared-repos-used': { source: 'github', scope: 'members' },
+  'github.cross-pod-review-share': { source: 'github', scope: 'members' },
+  'jira.standards-adoption-share': { source: 'jira', scope: 'members' },
+  'jira.breakthrough-adoption-days-p50': { source: 'jira', scope: 'org' },
+  'jira.breakthrough-adoption-share': { source: 'jira', scope: 'org' },
+  'github.org-deploys-per-week-per-pod': { source: 'github', scope: 'org' },
+};
+
+function unreadableInScope(env: SignalEnvironment, unit: Unit, id: string): string | null {
+  const need = NEEDS_EVERY_BINDING[id];
+  if (need === undefined) return null;
+  const pods = need.scope === 'members' ? unit.members.filter((m) => m.startsWith('pod:')) : [...env.units.values()].filter((u) => u.kind === 'pod').map((u) => u.ref);
+  const problems: string[] = [];
+  for (const p of pods.slice().sort()) {
+    const s = env.source(p, need.source);
+    if (s.state !== 'ok') problems.push(s.reason);
+  }
+  if (problems.length === 0) return null;
+  return `needs every ${need.scope === 'members' ? 'member pod' : 'pod'}'s ${sourceName(need.source)} binding: ${problems.join('; ')}`;
 }
 
 /** One derived signal: its value and the window it was measured over. */
@@ -86,10 +123,12 @@ export function deriveSignals(
     const fromMs = Math.max(toMs - spec.windowDays * DAY_MS, opts.notBeforeMs ?? -Infinity);
     const windowDays = spec.windowDays === 0 ? 0 : Math.max(0, (toMs - fromMs) / DAY_MS);
     let value: SignalValue;
+    const unreadable = unreadableInScope(env, unit, spec.id);
     if (fn === undefined) value = { status: 'missing', reason: `no implementation for signal ${spec.id}` };
     else if (spec.windowDays > 0 && windowDays <= 0) value = { status: 'missing', reason: 'the unit did not exist yet in this window' };
+    else if (unreadable !== null) value = { status: 'missing', reason: unreadable };
     else {
-      const ctx: SignalContext = { env, unit, windowDays, fromMs, toMs };
+      const ctx: SignalContext = { env, unit, windowDays, nominalDays: spec.windowDays, fromMs, toMs };
       value = fn(ctx);
     }
     out.set(spec.id, { value, fromMs, toMs, windowDays });

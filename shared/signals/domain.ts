@@ -51,7 +51,7 @@ function domainGithubUnits(ctx: Parameters<SignalFn>[0]): { units: UnitRef[]; pr
 export const sharedReposUsed: SignalFn = (ctx) => {
   const { units, problems } = domainGithubUnits(ctx);
   if (units.length === 0) return missing(`no readable GitHub data for this domain or its pods (${problems.join('; ')})`);
-  const home = homePods(ctx);
+  const home = homePods(ctx, ctx.unit.members);
   const members = new Set(ctx.unit.members);
   const podsByRepo = new Map<string, Set<UnitRef>>();
   const latestByRepo = new Map<string, TimedActivity>();
@@ -66,7 +66,7 @@ export const sharedReposUsed: SignalFn = (ctx) => {
         if (set === undefined) podsByRepo.set(repo, (set = new Set()));
         set.add(pod);
         const prev = latestByRepo.get(repo);
-        if (kind === 'pull-request' && (prev === undefined || item.t > prev.t)) latestByRepo.set(repo, item);
+        if (kind === 'pull-request' && (prev === undefined || item.t > prev.t || (item.t === prev.t && item.a.id < prev.a.id))) latestByRepo.set(repo, item);
       }
     }
   }
@@ -88,7 +88,7 @@ export const sharedReposUsed: SignalFn = (ctx) => {
 export const crossPodReviewShare: SignalFn = (ctx) => {
   const { units, problems } = domainGithubUnits(ctx);
   if (units.length === 0) return missing(`no readable GitHub data for this domain or its pods (${problems.join('; ')})`);
-  const home = homePods(ctx);
+  const home = homePods(ctx, ctx.unit.members);
   const ev = new EvidenceCollector();
   let known = 0;
   for (const u of units) {

@@ -56,14 +56,16 @@ const PRODUCTION_ALIASES: ReadonlySet<string> = new Set(MODEL_ALIASES.production
 const CHALLENGER_ALIASES: ReadonlySet<string> = new Set(MODEL_ALIASES.challenger);
 
 /** A model version serving production: a production/champion alias or MLflow stage `Production`. */
-export function isProductionVersion(a: Activity): boolean {
+export function isProductionVersion(a: Activity, extra?: readonly string[]): boolean {
   if (strAttr(a, 'stage')?.toLowerCase() === 'production') return true;
-  return aliasesOf(a).some((x) => PRODUCTION_ALIASES.has(x.toLowerCase()));
+  const more = new Set((extra ?? []).map((x) => x.toLowerCase()));
+  return aliasesOf(a).some((x) => PRODUCTION_ALIASES.has(x.toLowerCase()) || more.has(x.toLowerCase()));
 }
 
 /** A model version under A/B test: it carries the challenger alias. */
-export function isChallengerVersion(a: Activity): boolean {
-  return aliasesOf(a).some((x) => CHALLENGER_ALIASES.has(x.toLowerCase()));
+export function isChallengerVersion(a: Activity, extra?: readonly string[]): boolean {
+  const more = new Set((extra ?? []).map((x) => x.toLowerCase()));
+  return aliasesOf(a).some((x) => CHALLENGER_ALIASES.has(x.toLowerCase()) || more.has(x.toLowerCase()));
 }
 
 /** Median of a non-empty list (sorts a copy of numbers, never the activities). */

@@ -6,15 +6,55 @@ import type { SignalContext, SignalFn, SignalValue, TimedActivity } from './type
 export const WEEK_DAYS = 7;
 export const QUARTER_DAYS = 90;
 
-/** Scales a count in the window to a rate per period (e.g. per 7 or 90 days). */
+/**
+ * Fewest days a rate is scaled from when a unit's `since` clips its window (house rule: four weeks), so one event
+ * in a unit's first days is not extrapolated to a quarter's worth.
+ */
+export const MIN_RATE_DAYS = 28;
+
+/** Scales a count in the window to a rate per period (e.g. per 7 or 90 days); a clipped window counts at least MIN_RATE_DAYS. */
 export function ratePer(count: number, ctx: SignalContext, periodDays: number): number {
-  return ctx.windowDays > 0 ? round((count * periodDays) / ctx.windowDays) : 0;
+  const floor = Math.min(ctx.nominalDays ?? ctx.windowDays, MIN_RATE_DAYS);
+  const days = Math.max(ctx.windowDays, floor);
+  return days > 0 ? round((count * periodDays) / days) : 0;
 }
 
 /** True when any label satisfies the predicate. */
 export function hasLabel(item: TimedActivity, match: (label: string) => boolean): boolean {
   for (const l of labelsOf(item.a)) if (match(l)) return true;
   return false;
+}
+
+/** Practices an organisation may map to its own Jira issue types, labels or components (org config `conventions`). */
+export type JiraConcept = 'experiment' | 'abTest' | 'feedback';
+
+const lower = (xs: readonly string[] | undefined): ReadonlySet<string> => new Set((xs ?? []).map((x) => x.toLowerCase()));
+
+/**
+ * True when the org's own mapping for a concept matches the issue: its issue type (`attrs.type`), one of its labels,
+ * or one of its components (`attrs.components`, when the connector passes them). A/B tests count as experiments.
+ */
+export function mappedTo(ctx: SignalContext, item: TimedActivity, concept: JiraConcept): boolean {
+  const jira = ctx.env.org.conventions?.jira;
+  if (jira === undefined) return false;
+  const maps = concept === 'experiment' ? [jira.experiment, jira.abTest] : [jira[concept]];
+  const type = typeof item.a.attrs.type === 'string' ? item.a.attrs.type.toLowerCase() : null;
+  const labels = labelsOf(item.a).map((l) => l.toLowerCase());
+  const comps = Array.isArray(item.a.attrs.components) ? item.a.attrs.components.map((c) => c.toLowerCase()) : [];
+  for (const m of maps) {
+    if (m === undefined) continue;
+    if (type !== null && lower(m.issueTypes).has(type)) return true;
+    const ls = lower(m.labels);
+    if (labels.some((l) => ls.has(l))) return true;
+    const cs = lower(m.components);
+    if (comps.some((c) => cs.has(c))) return true;
+  }
+  return false;
+}
+
+/** An issue that is evidence of a concept: the product's default label, or the org's own mapping. */
+export function isEvidenceOf(ctx: SignalContext, item: TimedActivity, concept: JiraConcept, defaultLabel: (label: string) => boolean): boolean {
+  return hasLabel(item, defaultLabel) || mappedTo(ctx, item, concept);
 }
 
 /** The resolution time of a Jira issue (epoch ms) or null while unresolved. */
@@ -26,13 +66,13 @@ export function resolvedAt(item: TimedActivity): number | null {
  * A Jira rate signal over the unit's own project(s): issues whose labels match, counted when created or when
  * resolved inside the window. Zero is a real zero when Jira is readable (nothing happened); missing otherwise.
  */
-export function jiraIssueRate(opts: { match: (label: string) => boolean; on: 'created' | 'resolved'; periodDays: number }): SignalFn {
+export function jiraIssueRate(opts: { match: (label: string) => boolean; on: 'created' | 'resolved'; periodDays: number; concept?: JiraConcept }): SignalFn {
   return (ctx) => {
     const problem = sourceProblem(ctx, ctx.unit.ref, 'jira');
     if (problem !== null) return missing(problem);
     const ev = new EvidenceCollector();
     for (const item of ctx.env.activities.of(ctx.unit.ref, 'issue')) {
-      if (!hasLabel(item, opts.match)) continue;
+      if (!(opts.concept === undefined ? hasLabel(item, opts.match) : isEvidenceOf(ctx, item, opts.concept, opts.match))) continue;
       const t = opts.on === 'created' ? item.t : resolvedAt(item);
       if (t !== null && inWindow(ctx, t)) ev.add(item);
     }
@@ -44,21 +84,29 @@ export function jiraIssueRate(opts: { match: (label: string) => boolean; on: 'cr
  * Median days from creation to resolution of the unit's issues whose labels match, resolved in the window.
  * Missing when nothing matching was resolved: there is no duration to measure.
  */
-export function jiraResolutionDaysP50(opts: { match: (label: string) => boolean; what: string }): SignalFn {
+export function jiraResolutionDaysP50(opts: { match: (label: string) => boolean; what: string; concept?: JiraConcept }): SignalFn {
   return (ctx) => {
     const problem = sourceProblem(ctx, ctx.unit.ref, 'jira');
     if (problem !== null) return missing(problem);
-    return resolutionDays(ctx, [ctx.unit.ref], opts.match, opts.what);
+    const concept = opts.concept;
+    const matchItem = concept === undefined ? undefined : (item: TimedActivity): boolean => isEvidenceOf(ctx, item, concept, opts.match);
+    return resolutionDays(ctx, [ctx.unit.ref], opts.match, opts.what, matchItem);
   };
 }
 
 /** Shared by unit-level and pod-level resolution-time signals. */
-export function resolutionDays(ctx: SignalContext, units: readonly UnitRef[], match: (label: string) => boolean, what: string): SignalValue {
+export function resolutionDays(
+  ctx: SignalContext,
+  units: readonly UnitRef[],
+  match: (label: string) => boolean,
+  what: string,
+  matchItem?: (item: TimedActivity) => boolean,
+): SignalValue {
   const ev = new EvidenceCollector();
   const days: number[] = [];
   for (const u of units) {
     for (const item of ctx.env.activities.of(u, 'issue')) {
-      if (!hasLabel(item, match)) continue;
+      if (!(matchItem === undefined ? hasLabel(item, match) : matchItem(item))) continue;
       const r = resolvedAt(item);
       if (r === null || !inWindow(ctx, r) || r < item.t) continue;
       days.push(toDays(r - item.t));

@@ -4,22 +4,24 @@ import { labelsOf, strAttr } from './helpers.js';
 import type { SignalContext } from './types.js';
 
 /**
- * Each actor hash's home pod: the pod in whose GitHub bindings the actor authored the most pull requests and
- * commits up to the as-of (ties go to the pod listed first). Only readable pod bindings count. Used to tell a
- * cross-pod review from an in-pod one without ever knowing who anybody is.
+ * Each actor hash's home pod among the given pods (a domain's): the pod in whose GitHub bindings the actor
+ * authored the most pull requests and commits up to the as-of; a tie goes to the pod whose ref sorts first, so
+ * config order never matters. Only readable pod bindings count. Used to tell a cross-pod review from an in-pod
+ * one without ever knowing who anybody is.
  */
-export function homePods(ctx: SignalContext): ReadonlyMap<string, UnitRef> {
-  return ctx.env.memo('home-pods', () => {
+export function homePods(ctx: SignalContext, pods: readonly UnitRef[] = [...ctx.env.units.values()].filter((u) => u.kind === 'pod').map((u) => u.ref)): ReadonlyMap<string, UnitRef> {
+  const scope = pods.filter((p) => p.startsWith('pod:')).sort();
+  return ctx.env.memo(`home-pods:${scope.join(',')}`, () => {
     const counts = new Map<string, Map<UnitRef, number>>();
-    for (const u of ctx.env.units.values()) {
-      if (u.kind !== 'pod' || ctx.env.source(u.ref, 'github').state !== 'ok') continue;
+    for (const ref of scope) {
+      if (ctx.env.source(ref, 'github').state !== 'ok') continue;
       for (const kind of ['pull-request', 'commit'] as const) {
-        for (const item of ctx.env.activities.of(u.ref, kind)) {
+        for (const item of ctx.env.activities.of(ref, kind)) {
           const actor = item.a.actor;
           if (actor === null || item.t > ctx.env.asOfMs) continue;
           let perPod = counts.get(actor);
           if (perPod === undefined) counts.set(actor, (perPod = new Map()));
-          perPod.set(u.ref, (perPod.get(u.ref) ?? 0) + 1);
+          perPod.set(ref, (perPod.get(ref) ?? 0) + 1);
         }
       }
     }
@@ -27,9 +29,8 @@ export function homePods(ctx: SignalContext): ReadonlyMap<string, UnitRef> {
     for (const [actor, perPod] of counts) {
       let best: UnitRef | null = null;
       let bestCount = 0;
-      // Map iteration follows insertion, which follows listUnits order, so ties resolve the same way every time.
       for (const [pod, n] of perPod) {
-        if (n > bestCount) {
+        if (n > bestCount || (n === bestCount && best !== null && pod < best)) {
           best = pod;
           bestCount = n;
         }

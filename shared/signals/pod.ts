@@ -17,7 +17,7 @@ import {
   toDays,
   toHours,
 } from './helpers.js';
-import { QUARTER_DAYS, WEEK_DAYS, hasLabel, jiraIssueRate, jiraResolutionDaysP50, ratePer, resolvedAt } from './jira-common.js';
+import { QUARTER_DAYS, WEEK_DAYS, hasLabel, isEvidenceOf, jiraIssueRate, jiraResolutionDaysP50, ratePer, resolvedAt } from './jira-common.js';
 import type { SignalContext, SignalFn, TimedActivity } from './types.js';
 
 const STAGE_PREFIX = 'stage:';
@@ -25,10 +25,11 @@ const STAGES: ReadonlySet<string> = new Set(LIFECYCLE_STAGES);
 const PROD_ENVS: ReadonlySet<string> = new Set(PRODUCTION_ENVIRONMENTS);
 const isExperimentLabel = (l: string): boolean => l.startsWith('experiment:');
 
-/** A GitHub deployment to a production environment. */
-export function isProductionDeployment(a: TimedActivity['a']): boolean {
-  const env = strAttr(a, 'environment');
-  return env !== null && PROD_ENVS.has(env.toLowerCase());
+/** A GitHub deployment to a production environment (the defaults, or the org's own `conventions.github`). */
+export function isProductionDeployment(a: TimedActivity['a'], extra?: readonly string[]): boolean {
+  const env = strAttr(a, 'environment')?.toLowerCase();
+  if (env === undefined) return false;
+  return PROD_ENVS.has(env) || (extra ?? []).some((x) => x.toLowerCase() === env);
 }
 
 /** Deployment outcome from its latest status: success (success/inactive), failure (failure/error) or pending. */
@@ -50,7 +51,7 @@ function touchedInWindow(ctx: SignalContext, item: TimedActivity): boolean {
 
 /**
  * Lifecycle stages (ideation, data exploration, prototyping, deployment, monitoring) with evidence in the window.
- * Jira stage labels are the backbone (Jira must be readable); GitHub production deployments add `deployment`,
+ * Jira stage labels are the backbone (Jira must be readable); GitHub successful production deployments add `deployment` (a failed one is no evidence of the stage),
  * MLflow runs add `prototyping` and `data-exploration`, monitoring-triggered runs add `monitoring`, each only
  * when that source is readable.
  */
@@ -73,7 +74,7 @@ export const lifecycleStagesCovered: SignalFn = (ctx) => {
   }
   if (sourceProblem(ctx, unit, 'github') === null) {
     for (const item of ctx.env.activities.of(unit, 'deployment')) {
-      if (inWindow(ctx, item.t) && isProductionDeployment(item.a)) {
+      if (inWindow(ctx, item.t) && isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) && deploymentOutcome(item.a) === 'success') {
         stages.add('deployment');
         ev.add(item);
       }
@@ -103,7 +104,7 @@ export const mlflowRunsPerWeek: SignalFn = (ctx) => {
 };
 
 /** Rapid experiments (A/B tests, pilots, MVPs: `experiment:*` labels) resolved per quarter. */
-export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS });
+export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS, concept: 'experiment' });
 
 /**
  * Median days from a run's start to its model version reaching production, for production versions created in
@@ -123,7 +124,7 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   const days: number[] = [];
   for (const item of ctx.env.activities.of(unit, 'model-version')) {
-    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases)) continue;
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
@@ -149,36 +150,33 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
     if (!inWindow(ctx, item.t)) continue;
-    if (isProductionVersion(item.a) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
+    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
 };
 
-/** Median days between consecutive registered versions of the same model in the window (retraining interval). */
+/**
+ * Mean days between registered model versions: the window's days divided by the versions registered in it. With
+ * none in the window the interval is expected-but-absent, not missing: the days since the last version ever
+ * registered (at least the window). More versions always shorten it, so stopping never looks better.
+ */
 export const retrainingIntervalDays: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
   if (problem !== null) return missing(problem);
-  const byModel = new Map<string, number[]>();
   const ev = new EvidenceCollector();
+  let last = -Infinity;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
-    if (!inWindow(ctx, item.t)) continue;
-    const model = strAttr(item.a, 'model') ?? '';
-    let list = byModel.get(model);
-    if (list === undefined) byModel.set(model, (list = []));
-    list.push(item.t);
-    ev.add(item);
+    if (item.t > ctx.toMs) continue;
+    if (item.t > last) last = item.t;
+    if (inWindow(ctx, item.t)) ev.add(item);
   }
-  const gaps: number[] = [];
-  for (const times of byModel.values()) {
-    times.sort((x, y) => x - y);
-    for (let i = 1; i < times.length; i++) gaps.push(toDays((times[i] as number) - (times[i - 1] as number)));
-  }
-  if (gaps.length === 0) return missing(`fewer than two versions of any model were registered in the last ${Math.round(ctx.windowDays)} days`);
-  return ev.scored(round(median(gaps)));
+  if (ev.count > 0) return ev.scored(round(ctx.windowDays / ev.count));
+  const since = Number.isFinite(last) ? toDays(ctx.toMs - last) : ctx.windowDays;
+  return ev.scored(round(Math.max(ctx.windowDays, since)));
 };
 
 /** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */
-export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work' });
+export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work', concept: 'feedback' });
 
 /** Successful production deployments per week (DORA deployment frequency). */
 export const deploysPerWeek: SignalFn = (ctx) => {
@@ -186,7 +184,7 @@ export const deploysPerWeek: SignalFn = (ctx) => {
   if (problem !== null) return missing(problem);
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (inWindow(ctx, item.t) && isProductionDeployment(item.a) && deploymentOutcome(item.a) === 'success') ev.add(item);
+    if (inWindow(ctx, item.t) && isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) && deploymentOutcome(item.a) === 'success') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, WEEK_DAYS));
 };
@@ -214,7 +212,7 @@ export const changeFailureRate: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   let finished = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments)) continue;
     const outcome = deploymentOutcome(item.a);
     if (outcome === 'pending') continue;
     finished++;
@@ -225,23 +223,28 @@ export const changeFailureRate: SignalFn = (ctx) => {
 };
 
 /**
- * Median hours from a failed production deployment (in the window) to the next successful one to the same repo
- * and environment. Failures not yet restored at the as-of are left out (their duration is unknown).
+ * The longest time to restore in the window: hours from a failed production deployment to the next successful one
+ * to the same repo and environment, a failure not yet restored counting up to the as-of (it is still open). With
+ * successful deployments and no failure there was nothing to restore (0 h). Missing until a production
+ * deployment succeeded in the window. The longest, not the median: adding a failure never shortens it and adding
+ * a restore never lengthens it.
  */
 export const timeToRestoreHours: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
   if (problem !== null) return missing(problem);
   const byTarget = new Map<string, TimedActivity[]>();
+  let successes = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a)) continue;
+    if (item.t <= ctx.fromMs || item.t > ctx.toMs || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments)) continue;
+    if (deploymentOutcome(item.a) === 'success') successes++;
     const key = `${strAttr(item.a, 'repo') ?? ''}\u0000${strAttr(item.a, 'environment') ?? ''}`;
     let list = byTarget.get(key);
     if (list === undefined) byTarget.set(key, (list = []));
     list.push(item);
   }
+  if (successes === 0) return missing(`no production deployment succeeded in the last ${Math.round(ctx.windowDays)} days`);
   const ev = new EvidenceCollector();
-  const hours: number[] = [];
-  let failures = 0;
+  let worst = 0;
   for (const list of byTarget.values()) {
     list.sort((x, y) => x.t - y.t || (x.a.id < y.a.id ? -1 : 1));
     let failedAt: TimedActivity | null = null;
@@ -249,22 +252,18 @@ export const timeToRestoreHours: SignalFn = (ctx) => {
       const outcome = deploymentOutcome(item.a);
       if (outcome === 'failure') {
         if (failedAt === null) failedAt = item;
-        failures++;
       } else if (outcome === 'success' && failedAt !== null) {
-        hours.push(toHours(item.t - failedAt.t));
+        worst = Math.max(worst, toHours(item.t - failedAt.t));
         ev.add(failedAt);
         failedAt = null;
       }
     }
+    if (failedAt !== null) {
+      worst = Math.max(worst, toHours(ctx.toMs - failedAt.t));
+      ev.add(failedAt);
+    }
   }
-  if (hours.length === 0) {
-    return missing(
-      failures === 0
-        ? `no production deployment failed in the last ${Math.round(ctx.windowDays)} days, so there was nothing to restore`
-        : 'no failed production deployment has been followed by a successful one yet',
-    );
-  }
-  return ev.scored(round(median(hours)));
+  return ev.scored(round(worst));
 };
 
 function podConfig(ctx: SignalContext): PodConfig | null {
@@ -308,7 +307,7 @@ export const dataDecisionShare: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   let resolved = 0;
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'issue')) {
-    if (!hasLabel(item, isExperimentLabel)) continue;
+    if (!isEvidenceOf(ctx, item, 'experiment', isExperimentLabel)) continue;
     const r = resolvedAt(item);
     if (r === null || !inWindow(ctx, r)) continue;
     resolved++;
@@ -330,14 +329,14 @@ export const abTestsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   if (jiraProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'issue')) {
-      if (!hasLabel(item, (l) => l === 'experiment:ab-test')) continue;
+      if (!isEvidenceOf(ctx, item, 'abTest', (l) => l === 'experiment:ab-test')) continue;
       const r = resolvedAt(item);
       if (r !== null && inWindow(ctx, r)) ev.add(item);
     }
   }
   if (mlflowProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'model-version')) {
-      if (inWindow(ctx, item.t) && isChallengerVersion(item.a)) ev.add(item);
+      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow?.challengerAliases)) ev.add(item);
     }
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));

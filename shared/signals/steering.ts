@@ -15,7 +15,7 @@ export function governanceTagCoverage(tag: (typeof GOVERNANCE_TAGS)[number]): Si
     const ev = new EvidenceCollector();
     let production = 0;
     for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
-      if (!inWindow(ctx, item.t) || !isProductionVersion(item.a)) continue;
+      if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases)) continue;
       production++;
       if (tagsOf(item.a).includes(tag)) ev.add(item);
     }

@@ -14,7 +14,9 @@ export type SignalValue =
   | { status: 'missing'; reason: string };
 
 /** Whether a unit's binding for a source can be read this run. */
-export type SourceState = { state: 'ok' } | { state: 'failed' | 'not-configured' | 'not-collected'; reason: string };
+export type SourceState =
+  | { state: 'ok'; /** Set when the binding failed this run and its last good data (collected then) is carried forward. */ staleSince?: string }
+  | { state: 'failed' | 'not-configured' | 'not-collected'; reason: string };
 
 /** Read-only view of the activities of every unit, bucketed once by unit and kind. */
 export interface ActivityLookup {
@@ -39,6 +41,8 @@ export interface SignalContext {
   env: SignalEnvironment;
   unit: Unit;
   windowDays: number;
+  /** The rubric's window in days (windowDays is shorter when the unit's `since` clips it). */
+  nominalDays?: number;
   /** Window start (exclusive) and end (inclusive, the as-of) in epoch ms. */
   fromMs: number;
   toMs: number;

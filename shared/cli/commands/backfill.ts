@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, formatConfigProblem } from '../../kernel/index.js';
-import { backfill, openLocalPipeline } from '../../pipeline/index.js';
+import { backfill, openLocalPipeline, rescoreHistory } from '../../pipeline/index.js';
 import { formatRunSummary, progressReporter, terminalLogger } from '../progress.js';
 
 /** Parses `7d` / `14d` / `7` into whole days. */
@@ -20,11 +20,18 @@ export function backfillCommand(): Command {
     .requiredOption('--to <date>', 'last as-of (ISO date)')
     .option('--every <days>', 'step between snapshots, e.g. 7d', parseEvery, 7)
     .option('--json', 'print the run record as JSON on stdout')
-    .action(async (opts: { config: string; from: string; to: string; every: number; json?: boolean }) => {
+    .option('--rescore', 'do not collect: re-score every stored snapshot between --from and --to under the current rubric')
+    .action(async (opts: { config: string; from: string; to: string; every: number; json?: boolean; rescore?: boolean }) => {
       const logger = terminalLogger();
       let pipeline;
       try {
         pipeline = await openLocalPipeline({ configFile: opts.config, logger });
+        if (opts.rescore === true) {
+          const r = await rescoreHistory(pipeline.deps, { from: opts.from, to: opts.to });
+          process.stdout.write(opts.json ? `${JSON.stringify(r.run, null, 2)}\n` : `${r.scored.length} snapshot(s) re-scored under rubric ${r.run.rubric.id} ${r.run.rubric.version}\n`);
+          process.exitCode = 0;
+          return;
+        }
         const result = await backfill(pipeline.deps, { from: opts.from, to: opts.to, everyDays: opts.every, progress: progressReporter() });
         if (result.run) process.stdout.write(opts.json ? `${JSON.stringify(result.run, null, 2)}\n` : `${formatRunSummary(result.run)}\n${result.scored.length} snapshot(s) written\n`);
         process.exitCode = result.run === null || result.run.status === 'completed' ? 0 : 1;

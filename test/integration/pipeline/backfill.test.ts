@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgConfig } from '../../../shared/org/index.js';
-import { backfill } from '../../../shared/pipeline/index.js';
+import { backfill, defaultScorer, rescoreHistory } from '../../../shared/pipeline/index.js';
+import { builtInRubrics } from '../../../shared/rubric/index.js';
 import { DEMO_CREDENTIALS, loadDemoOrg, startSandboxes } from '../../../shared/sandbox/index.js';
 import type { RunningSandboxes } from '../../../shared/sandbox/index.js';
 import { startLocalStores } from '../../helpers/local-servers.js';
@@ -53,4 +54,19 @@ describe('backfill', () => {
     const skipped = await backfill(deps, { from: FROM, to: TO, everyDays: 7, skipExisting: true });
     expect(skipped).toEqual({ run: null, scored: [], skipped: ['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z'] });
   });
+
+  it('re-scores stored history under the current rubric with --rescore, without collecting', async () => {
+    // History scored under rubric 2026-11 (as snapshots written before the change were) …
+    const old = { ...pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }), scorer: defaultScorer(builtInRubrics[0]) };
+    await rescoreHistory(old);
+    const before = await local.stores.snapshots.loadAllAt(TO);
+    expect(new Set(before.map((c) => c.rubric.version))).toEqual(new Set(['2026-11']));
+    // … is re-scored under the default (2026-12) so the trend compares like with like; no request is made.
+    const result = await rescoreHistory(pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }));
+    expect(result.scored).toEqual(await local.stores.snapshots.listAsOfs());
+    expect(result.run.requests).toBe(0);
+    const after = await local.stores.snapshots.loadAllAt(TO);
+    expect(new Set(after.map((c) => c.rubric.version))).toEqual(new Set(['2026-12']));
+    expect(after.find((c) => c.unit === 'pod:recsys')?.coverage).toBeGreaterThan(0);
+  }, 300_000);
 });

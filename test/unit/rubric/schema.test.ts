@@ -6,9 +6,9 @@ import { SIGNAL_FUNCTIONS } from '../../../shared/signals/index.js';
 const clone = (): Record<string, unknown> & typeof RUBRIC_2026_11 => structuredClone(RUBRIC_2026_11) as never;
 
 describe('rubric schema', () => {
-  it('accepts the default rubric with id radar-default and version 2026-11', () => {
+  it('accepts the default rubric with id radar-default and version 2026-12', () => {
     expect(defaultRubric.id).toBe('radar-default');
-    expect(defaultRubric.version).toBe('2026-11');
+    expect(defaultRubric.version).toBe('2026-12');
     expect(defaultRubric.levels.map((l) => l.name)).toEqual(['Initial', 'Emerging', 'Defined', 'Managed', 'Optimising']);
   });
 

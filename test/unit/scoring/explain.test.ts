@@ -15,8 +15,14 @@ describe('formatScorecard', () => {
 
   it('states the score, level and rubric version of a pod', () => {
     expect(recsys).toContain('Recommendations (pod:recsys) — part of domain:customer-engagement');
-    expect(recsys).toContain('Score 75.7/100 · level 4 Managed');
-    expect(recsys).toContain('rubric radar-default version 2026-11');
+    expect(recsys).toContain('Score 53.4/100 · level 3 Defined');
+    expect(recsys).toContain('rubric radar-default version 2026-12');
+    expect(recsys).toContain('Coverage 86% of the evidence could be observed · evidence score 53.4/100');
+  });
+
+  it('ranks the top moves with their expected gain', () => {
+    expect(recsys).toContain('Top moves (re-scored with one signal at its next threshold)');
+    expect(recsys).toContain('  +1.4  mixed.ab-tests-per-quarter: 3 → 5');
   });
 
   it('shows each signal with value, unit, window, thresholds, level and evidence links', () => {
@@ -40,20 +46,21 @@ describe('formatScorecard', () => {
 
   it('lists missing data with reasons and never shows it as a zero', () => {
     const churn = formatScorecard(card('pod:churn-predict'));
-    expect(churn).toContain('Missing data (left out of the score, never counted as 0)');
+    expect(churn).toContain('Missing data (cannot be observed: earns no points and lowers coverage; not a measured 0)');
     expect(churn).toContain('○ Pull request lead time (median): missing — no pull request was merged in the last 28 days');
   });
 
   it('explains an insufficient-data unit instead of printing a score', () => {
     const text = formatScorecard(card('pod:support-bot'));
-    expect(text).toMatch(/^Insufficient data: only 1 of 7 dimensions could be scored/m);
+    expect(text).toMatch(/^Insufficient data: insufficient evidence: coverage 14% is below the rubric's floor of 50%/m);
     expect(text).not.toMatch(/^Score /m);
   });
 
   it('shows rollup coverage, spread and the weakest member of a domain', () => {
     const text = formatScorecard(card('domain:customer-engagement'));
-    expect(text).toContain('coverage 50% (2 of 4 members scored) · min 12.5 · max 75.7 · stdev 31.6');
-    expect(text).toContain('weakest member: pod:churn-predict (12.5)');
+    expect(text).toContain('coverage 50% (2 of 4 members scored) · min 9 · max 53.4 · stdev 22.2');
+    expect(text).toContain('weakest member: pod:churn-predict (9)');
+    expect(text).toContain('Arithmetic: (0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.5) ÷ 1 = 11.9');
   });
 
   it('shows the organisation principles and says when its rollup lacks coverage', () => {
@@ -79,7 +86,7 @@ describe('explain lookup', () => {
   it('finds the latest scorecard, or one at a date, and reports an unknown unit', async () => {
     const { snapshots } = createMemoryStores();
     await snapshots.saveSnapshots(AS_OF, cards, { runId: 'run-1' });
-    expect(await lookupScorecard(snapshots, 'pod:recsys')).toMatchObject({ kind: 'found', card: { unit: 'pod:recsys', score: 75.7 } });
+    expect(await lookupScorecard(snapshots, 'pod:recsys')).toMatchObject({ kind: 'found', card: { unit: 'pod:recsys', score: 53.4 } });
     expect(await lookupScorecard(snapshots, 'pod:recsys', '2026-11-23')).toMatchObject({ kind: 'found' });
     expect(await lookupScorecard(snapshots, 'pod:nope')).toMatchObject({ kind: 'unknown-unit' });
     expect(await lookupScorecard(snapshots, 'pod:recsys', '2026-01-01')).toMatchObject({ kind: 'no-such-as-of' });

@@ -28,55 +28,75 @@ describe('golden demo week', () => {
   it('computes delivery flow from deployments and pull requests and ignores events after the as-of', () => {
     // 4 successful production deploys / 4 weeks = 1 → L3; PR lead times 24 h and 12 h → median 18 → L4;
     // 1 failure of 5 finished deploys = 0.2 → L3 (the failure on 11-24 is after the as-of); restored in 2 h → L4.
-    expect(sig('pod:recsys', 'github.deploys-per-week')).toMatchObject({ value: 1, level: 3 });
+    expect(sig('pod:recsys', 'github.deploys-per-week')).toMatchObject({ value: 1, level: 3, points: 40 });
     expect(sig('pod:recsys', 'github.pr-lead-time-hours-p50')).toMatchObject({ value: 18, level: 4 });
     expect(sig('pod:recsys', 'github.change-failure-rate')).toMatchObject({ value: 0.2, level: 3 });
     expect(sig('pod:recsys', 'github.time-to-restore-hours-p50')).toMatchObject({ value: 2, level: 4 });
-    // Levels 3,4,3,4 → mean 3.5 → level 3. Points 50 + 84.375 + 66.667 + 96.429 = 297.47 / 4 = 74.37 → 74.4.
-    expect(dim('pod:recsys', 'pod.delivery-flow')).toMatchObject({ status: 'scored', level: 3, score: 74.4 });
+    // Bands 0/20/40/60/80; a threshold is worth its band start, linear between thresholds:
+    // deploys 1 = L3 threshold → 40; lead 18 h between 24 (60) and 8 (80) → 60 + 20 × 6/16 = 67.5;
+    // CFR 0.2 between 0.3 (40) and 0.15 (60) → 40 + 20 × 0.1/0.15 = 53.33; restore 2 h between 8 (60) and 1 (80)
+    // → 60 + 20 × 6/7 = 77.14. Mean 237.98 / 4 = 59.5 → band 40–60 → level 3.
+    expect(dim('pod:recsys', 'pod.delivery-flow')).toMatchObject({ status: 'scored', level: 3, score: 59.5, coverage: 1 });
   });
 
-  it('keeps a dimension score inside the band of its level', () => {
-    // Levels 2,3,3 → mean 2.67 → level 2; points 37.5, 62.5, 65.6 average 55.2, clamped to the level-2 band → 49.9.
-    expect(dim('pod:recsys', 'pod.rapid-experimentation')).toMatchObject({ level: 2, score: 49.9 });
+  it('scores a dimension continuously as the mean of its signals’ points, its level the band of that score', () => {
+    // Runs 2/week between 1 (20) and 3 (40) → 30; experiments 3/quarter between 2 (40) and 4 (60) → 50;
+    // experiment-to-production 20 d between 30 (40) and 14 (60) → 52.5. Mean 132.5 / 3 = 44.17 → 44.2, level 3.
+    expect(dim('pod:recsys', 'pod.rapid-experimentation')).toMatchObject({ level: 3, score: 44.2 });
+    // Roles 7 beyond the level-5 threshold 6 → 100; balance 0.971 beyond 0.9 → 80 + 20 × 0.071/0.1 = 94.2; min 94.2.
+    // Level 5 starts at 80, so 94.2 is level 5 (under 2026-11 it needed exactly 100).
+    expect(dim('pod:recsys', 'pod.cross-functional-composition')).toMatchObject({ level: 5, score: 94.2 });
   });
 
-  it('scores a quiet pod with configured sources as real zeros, and leaves medians without data missing', () => {
+  it('scores a quiet pod with configured sources as real zeros, and long-absent retraining as low', () => {
     const churn = card('pod:churn-predict');
     expect(sig('pod:churn-predict', 'github.deploys-per-week')).toMatchObject({ status: 'scored', value: 0, level: 1 });
     expect(sig('pod:churn-predict', 'github.pr-lead-time-hours-p50')).toMatchObject({
       status: 'missing',
       missingReason: 'no pull request was merged in the last 28 days',
     });
-    // Roles: 5 of 7 covered → L4 (75 points); balance 0.802 → L4 (75.5); min → 75. The other five dimensions
-    // score level 1 with 0 points → (75 + 0 × 5) / 6 = 12.5.
-    expect(dim('pod:churn-predict', 'pod.cross-functional-composition')).toMatchObject({ level: 4, score: 75 });
-    expect(churn).toMatchObject({ status: 'scored', score: 12.5, level: 1 });
+    // No model version at all: the retraining interval is expected but absent → the whole 180-day window,
+    // lower-is-better below 90 → 20 × 90/180 = 10 points.
+    expect(sig('pod:churn-predict', 'mlflow.retraining-interval-days-p50')).toMatchObject({ status: 'scored', value: 180, level: 1, points: 10 });
+    // Roles: 5 of 7 = the level-4 threshold → 60; balance 0.802 → 60.4; min → 60, level 4.
+    expect(dim('pod:churn-predict', 'pod.cross-functional-composition')).toMatchObject({ level: 4, score: 60 });
+    // Seven dimensions, weight 1 each, evidence scores 0, 0, 3.3, 0, 60, 0, 0 → 63.3 / 7 = 9.0; coverage
+    // (1 + 2/3 + 2/3 + 1/4 + 1 + 1/2 + 0) / 7 = 0.583 ≥ the 50% floor → scored, level 1.
+    expect(churn).toMatchObject({ status: 'scored', score: 9, level: 1, coverage: 0.583 });
   });
 
-  it('computes the recsys unit score as the mean of its six dimension scores', () => {
-    // 100 + 49.9 + 71.5 + 74.4 + 100 + 58.3 = 454.1 / 6 = 75.68 → 75.7, level 4.
-    expect(card('pod:recsys')).toMatchObject({ status: 'scored', score: 75.7, level: 4, rubric: { id: 'radar-default', version: '2026-11' } });
+  it('computes the recsys unit score as the fixed-weight mean of all seven dimensions', () => {
+    // 80 + 44.2 + 49.4 + 59.5 + 94.2 + 46.7 + 0 (Copilot not collected: no evidence, coverage 0) = 374 / 7 = 53.4.
+    expect(card('pod:recsys')).toMatchObject({ status: 'scored', score: 53.4, level: 3, coverage: 0.857, rubric: { id: 'radar-default', version: '2026-12' } });
   });
 
-  it('rolls the domain up from its own dimensions and its scored pods', () => {
-    // Objective-linked share: 2 of recsys's 4 new issues have parent CEDOM-1 → 0.5 → L3 (62.5 points).
-    expect(sig('domain:customer-engagement', 'jira.objective-linked-share')).toMatchObject({ value: 0.5, level: 3 });
-    // One of the two reviews with known home pods crosses pods → 0.5 → L5.
-    expect(sig('domain:customer-engagement', 'github.cross-pod-review-share')).toMatchObject({ value: 0.5, level: 5 });
-    // Own: (62.5 + 25 + 100) / 3 = 62.5. Members: recsys 75.7 and churn 12.5 scored, 2 of 4 → coverage 0.5.
-    // Score: 0.5 × 62.5 + 0.5 × 44.1 = 53.3.
+  it('rolls the domain up with fixed weights, and says insufficient evidence when half its pods were never collected', () => {
+    // Objective-linked share and cross-pod reviews need every member pod's binding; two pods were never collected,
+    // so both are missing (a partial view could look better than the whole).
+    expect(sig('domain:customer-engagement', 'jira.objective-linked-share')).toMatchObject({ status: 'missing' });
+    expect(sig('domain:customer-engagement', 'github.cross-pod-review-share')).toMatchObject({ status: 'missing' });
+    // Own: (0 + 10 + 0) / 3 = 3.3, coverage (0 + 0.5 + 0) / 3 = 0.167. Members: 53.4, 9, 13.7 and 6 → 20.5.
+    // 0.5 × 3.3 + 0.5 × 20.5 = 11.9; coverage 0.5 × 0.167 + 0.5 × 0.432 = 0.299 < 0.5 → insufficient-data.
     const domain = card('domain:customer-engagement');
-    expect(domain).toMatchObject({ status: 'scored', score: 53.3, level: 3 });
-    expect(domain.rollup).toMatchObject({ coverage: 0.5, min: 12.5, max: 75.7, weakest: { unit: 'pod:churn-predict', score: 12.5 }, insufficientCoverage: false });
+    expect(domain).toMatchObject({ status: 'insufficient-data', evidenceScore: 11.9, coverage: 0.299 });
+    expect(domain.arithmetic).toBe('(0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.5) ÷ 1 = 11.9; coverage (0.5 × 0.167 + 0.5 × 0.432) ÷ 1 = 0.299');
+    expect(domain.rollup).toMatchObject({ coverage: 0.5, min: 9, max: 53.4, weakest: { unit: 'pod:churn-predict', score: 9 } });
   });
 
   it('marks pods without collected bindings insufficient-data with a reason instead of scoring them low', () => {
     const bot = card('pod:support-bot');
     expect(bot.status).toBe('insufficient-data');
     expect(bot.score).toBeUndefined();
-    expect(bot.statusReason).toMatch(/only 1 of 7 dimensions/);
+    expect(bot.statusReason).toMatch(/insufficient evidence: coverage 14% is below the rubric's floor of 50%/);
     expect(sig('pod:support-bot', 'github.deploys-per-week').missingReason).toBe('GitHub for pod:support-bot has not been collected yet');
+  });
+
+  it('ranks recsys’s next moves by what re-scoring adds', () => {
+    const moves = card('pod:recsys').topMoves ?? [];
+    // A/B tests 3 → 5 per quarter lifts data-driven autonomy from (33.3 + 60)/2 to (33.3 + 80)/2: +10 → +1.4 on 7 dims.
+    expect(moves[0]).toEqual({ signal: 'mixed.ab-tests-per-quarter', from: 3, to: 5, expectedGain: 1.4 });
+    for (let i = 1; i < moves.length; i++) expect(moves[i - 1]!.expectedGain).toBeGreaterThanOrEqual(moves[i]!.expectedGain);
+    expect(moves.every((m) => m.expectedGain > 0)).toBe(true);
   });
 
   it('places recsys on the MLOps ladders from its evidence', () => {
