@@ -6,6 +6,7 @@ import { RequestError } from '@octokit/request-error';
 import {
   RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError,
 } from '../errors.js';
+import { UntrustedUrlError } from './errors.js';
 
 // @octokit/core with only the two plugins we use, not the all-in-one `octokit` package (REST endpoint methods,
 // webhooks, app auth): measured by `npm run bench`, that kept every Lambda bundle above 1 MB.
@@ -35,7 +36,8 @@ export interface GithubClientOptions {
 }
 
 export interface GithubResponse {
-  status: 200 | 304;
+  /** 204 No Content (some listings answer it instead of `[]`) comes back as status 204 with `data: []`. */
+  status: 200 | 204 | 304;
   data: unknown;
   etag: string | null;
   /** Absolute URL of the next page from the Link header, or null on the last page. */
@@ -69,17 +71,40 @@ export function parseLinkHeader(header: string | undefined | null): Record<strin
   return out;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Checks a configured base URL: https, or http only on loopback (the local sandboxes), so a token never travels in
+ * clear text over a network. Returns the origin every request (and every followed next link) must stay on.
+ */
+export function trustedOrigin(baseUrl: string, bindingId: string): string {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch (cause) {
+    throw new UntrustedUrlError({ source: 'github', bindingId, path: '(config)', reason: 'GitHub baseUrl is not a URL', cause });
+  }
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return u.origin;
+  throw new UntrustedUrlError({
+    source: 'github', bindingId, path: '(config)',
+    reason: `GitHub baseUrl must use https: (plain http: is accepted only for loopback hosts); got ${u.protocol}//${u.hostname}`,
+  });
+}
+
 /** A small GitHub REST client over octokit with request counting, capped rate-limit waits and typed errors. */
 export class GithubClient {
   /** HTTP requests made, including retries and 304s. */
   requests = 0;
   private readonly octokit: Octokit;
   private readonly o: GithubClientOptions;
+  /** The configured API origin: the only host the token is ever sent to. */
+  readonly origin: string;
   /** Set when a rate-limit wait was refused because it exceeded maxWaitSeconds. */
   private refusedWait: { seconds: number; kind: 'primary' | 'secondary' } | null = null;
 
   constructor(o: GithubClientOptions) {
     this.o = o;
+    this.origin = trustedOrigin(o.baseUrl, o.bindingId);
     const baseFetch = o.fetch ?? fetch;
     const counting: typeof fetch = (input, init) => {
       this.requests += 1;
@@ -111,14 +136,18 @@ export class GithubClient {
 
   /** GETs a path (or an absolute next-page URL); a matching `etag` gives `{status: 304}` instead of an error. */
   async get(pathOrUrl: string, etag?: string | null): Promise<GithubResponse> {
-    const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.o.baseUrl.replace(/\/+$/, '')}${pathOrUrl}`;
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl) ? pathOrUrl : `${this.o.baseUrl.replace(/\/+$/, '')}${pathOrUrl}`;
+    this.assertTrusted(url);
     try {
       const res = await this.octokit.request({
         method: 'GET', url, headers: etag ? { 'if-none-match': etag } : {},
       });
       const headers = res.headers as Record<string, string | undefined>;
+      // GitHub documents 204 No Content for some listings with nothing to list (e.g. Copilot reports, contributor
+      // stats): that is an empty listing, not a failure.
+      const empty = (res.status as number) === 204;
       return {
-        status: 200, data: res.data, etag: headers.etag ?? null, next: parseLinkHeader(headers.link).next ?? null,
+        status: empty ? 204 : 200, data: empty ? [] : res.data, etag: headers.etag ?? null, next: parseLinkHeader(headers.link).next ?? null,
         path: pathWithQuery(url), fetchedAt: isoDate(headers.date),
       };
     } catch (err) {
@@ -127,6 +156,25 @@ export class GithubClient {
         return { status: 304, data: null, etag: headers.etag ?? etag ?? null, next: null, path: pathWithQuery(url), fetchedAt: isoDate(headers.date) };
       }
       throw this.toSourceError(err, url);
+    }
+  }
+
+  /**
+   * Next links are followed verbatim (GitHub switches them to `/repositories/{id}/…`), but only on the configured
+   * origin: a Link header naming another host must not receive the token.
+   */
+  private assertTrusted(url: string): void {
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = '(unparseable)';
+    }
+    if (origin !== this.origin) {
+      throw new UntrustedUrlError({
+        source: 'github', bindingId: this.o.bindingId, path: pathOnly(url),
+        reason: `GitHub handed back a next-page link to ${origin}, outside the configured API origin ${this.origin}; not followed (the token is only sent to the configured origin)`,
+      });
     }
   }
 
