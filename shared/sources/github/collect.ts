@@ -101,8 +101,9 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     await emit('events', repo, probe);
     rc.eventsEtag = probe.etag;
     if (incremental && probe.status === 304) {
-      // Runs carry no events: the ones still open are read again whatever the probe says.
+      // Runs and deployments carry no events: the ones still open are read again whatever the probe says.
       await rereadOpenRuns(s);
+      await collectDeployments(s, { onlyOpen: true });
       nextCursor.repos[repo] = rc;
       continue;
     }

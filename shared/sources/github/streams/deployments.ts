@@ -18,11 +18,12 @@ interface DeploymentJson {
  * deleted, and a 404 means it is gone (reported in removedIds), not that the binding failed. Statuses have no
  * documented order, so the latest is taken by created_at then id. Returns the ids seen in the listing.
  */
-export async function collectDeployments(s: RepoStreamContext): Promise<number[]> {
+export async function collectDeployments(s: RepoStreamContext, o: { onlyOpen?: boolean } = {}): Promise<number[]> {
   const { client, emit, repo, base, rc, incremental } = s;
   const toStatus: DeploymentJson[] = [];
   let maxId = rc.deploymentMaxId;
-  deployments: for await (const res of client.pages(`${base}/deployments?per_page=100`, `deployments ${repo}`)) {
+  // `onlyOpen`: the change probe saw nothing new, but deployments carry no events, so the open ones are still re-read.
+  if (!o.onlyOpen) deployments: for await (const res of client.pages(`${base}/deployments?per_page=100`, `deployments ${repo}`)) {
     await emit('deployments', repo, res);
     for (const d of res.data as DeploymentJson[]) {
       if (incremental ? d.id <= rc.deploymentMaxId : earlier(d.created_at, s.since)) break deployments;
