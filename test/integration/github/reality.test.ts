@@ -5,7 +5,7 @@ import { actorHasher } from '../../../shared/kernel/index.js';
 import { listBindings } from '../../../shared/org/index.js';
 import type { OrgConfig } from '../../../shared/org/index.js';
 import type { Activity, CollectOutcome, Cursor, RawPage } from '../../../shared/sources/contract.js';
-import { createGithubSource } from '../../../shared/sources/github/index.js';
+import { GithubClient, createGithubSource } from '../../../shared/sources/github/index.js';
 import { fakeSha } from '../../../shared/sandbox/github/index.js';
 import { ANCHOR, TEST_TOKEN, startGithubSandbox } from './github-sandbox.js';
 import type { RunningGithub } from './github-sandbox.js';
@@ -126,9 +126,20 @@ describe('GitHub commits as GitHub serves them', () => {
 });
 
 describe('GitHub releases as GitHub serves them', () => {
-  it('reads a draft published after the last sync although its id is lower than releases already seen', async () => {
-    const draft = gh.world.addRelease(REPO, { by: gh.world.repo(REPO).pulls[0]!.user.login, at: ghTime(ANCHOR.getTime() - 3 * HOUR), tag: 'v9.0.0', draft: true });
-    gh.world.addRelease(REPO, { by: gh.world.repo(REPO).pulls[0]!.user.login, at: ghTime(ANCHOR.getTime() - 2 * HOUR), tag: 'v9.0.1' });
+  /** Releases published `hoursAgo` whose commits are dated `createdAt` (GitHub's created_at), enough to fill a page. */
+  const manyReleases = (n: number, createdAt: string, hoursAgo: number, tag: string): void => {
+    const login = gh.world.repo(REPO).pulls[0]!.user.login;
+    for (let i = 0; i < n; i++) {
+      const rel = gh.world.addRelease(REPO, { by: login, at: ghTime(ANCHOR.getTime() - hoursAgo * HOUR), tag: `${tag}.${i}` });
+      rel.created_at = createdAt;
+    }
+  };
+
+  it('reads a draft published after the last sync although its id is lower and it lists after releases already seen', async () => {
+    const login = gh.world.repo(REPO).pulls[0]!.user.login;
+    const draft = gh.world.addRelease(REPO, { by: login, at: ghTime(ANCHOR.getTime() - 30 * HOUR), tag: 'v9.0.0', draft: true });
+    draft.created_at = ghTime(ANCHOR.getTime() - 30 * HOUR);
+    manyReleases(100, ghTime(ANCHOR.getTime() - 2 * HOUR), 1, 'v9.1');
     const first = await sync();
     expect(first.activities.some((a) => a.id === `github:release:${REPO}/${draft.id}`)).toBe(false);
     gh.world.publishRelease(REPO, draft.id, later(1));
@@ -136,10 +147,14 @@ describe('GitHub releases as GitHub serves them', () => {
     expect(lastOf(second.activities, `github:release:${REPO}/${draft.id}`)?.at).toBe(new Date(later(1)).toISOString());
   });
 
-  it('reads a release published inside the window whose commit (created_at) predates it', async () => {
+  it('reads a release published inside the window whose commit (created_at) predates the window', async () => {
+    const beforeWindow = (days: number): string => ghTime(Date.parse(SINCE) - days * 86_400_000);
+    gh.world.repo(REPO).releases.length = 0; // only the releases below, in a known listing order
+    manyReleases(99, ghTime(ANCHOR.getTime() - 2 * HOUR), 1, 'v7.1');
+    manyReleases(1, beforeWindow(10), 24 * 200, 'v0.1'); // published long ago: outside the window
     const login = gh.world.repo(REPO).pulls[0]!.user.login;
     const rel = gh.world.addRelease(REPO, { by: login, at: ghTime(ANCHOR.getTime() - 86_400_000), tag: 'v8.0.0' });
-    rel.created_at = ghTime(Date.parse(SINCE) - 30 * 86_400_000); // built from a commit older than the window
+    rel.created_at = beforeWindow(30); // built from a commit older than the window, published inside it
     const { activities } = await sync();
     expect(activities.some((a) => a.id === `github:release:${REPO}/${rel.id}`)).toBe(true);
   });
@@ -193,6 +208,18 @@ describe('GitHub transport safety', () => {
       expect(seen).toEqual([]);
     } finally {
       await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
+  it('reads a 204 No Content answer as an empty listing', async () => {
+    const server = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const client = new GithubClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: TEST_TOKEN, tokenEnv: 'RADAR_GITHUB_TOKEN', bindingId: 'b', retries: 0 });
+      const res = await client.get('/orgs/acme/copilot/metrics/reports/organization-28-day/latest');
+      expect({ status: res.status, data: res.data }).toEqual({ status: 204, data: [] });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 
