@@ -11,8 +11,14 @@ import addFormatsModule from 'ajv-formats';
 const require = createRequire(import.meta.url);
 const SPEC_ID = 'https://api.github.com/openapi.json';
 
+interface ResponseSpec {
+  $ref?: string;
+  content?: Record<string, { schema?: unknown }>;
+}
+
 interface Spec {
-  paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  paths: Record<string, Record<string, { operationId?: string; responses: Record<string, ResponseSpec> }>>;
+  components: { responses: Record<string, ResponseSpec> };
 }
 
 let ajv: Ajv | undefined;
@@ -79,11 +85,16 @@ export function validateResponse(path: string, status: number, body: unknown): E
   const { ajv: a, spec: s } = load();
   const template = operationPath(path);
   if (!template) return 'no-operation';
-  const responses = s.paths[template]?.get?.responses ?? {};
-  if (!responses[String(status)]) return 'no-schema';
-  const hasJson = responses[String(status)]?.content?.['application/json']?.schema !== undefined;
+  const declared = s.paths[template]?.get?.responses[String(status)];
+  if (!declared) return 'no-schema';
+  // Shared responses (404 not_found, 409 conflict…) are `$ref`s to components/responses.
+  const shared = declared.$ref?.replace('#/components/responses/', '');
+  const response = shared ? s.components.responses[shared] : declared;
+  const hasJson = response?.content?.['application/json']?.schema !== undefined;
   if (!hasJson) return body === null || body === undefined || body === '' ? [] : 'no-schema';
-  const pointer = `#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/${status}/content/application~1json/schema`;
+  const pointer = shared
+    ? `#/components/responses/${shared}/content/application~1json/schema`
+    : `#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/${status}/content/application~1json/schema`;
   const key = `${template} ${status}`;
   let v = compiled.get(key);
   if (!v) {

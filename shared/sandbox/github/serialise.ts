@@ -156,8 +156,9 @@ export function statusJson(r: RepoRec, d: DeploymentRec, s: StatusRec, ctx: Seri
   const url = `${ctx.api}/repos/${r.fullName}/deployments/${d.id}`;
   return {
     url: `${url}/statuses/${s.id}`, id: s.id, node_id: nodeId('DES', s.id), state: s.state, creator: userJson(s.creator, ctx.api),
-    description: '', environment: s.environment, target_url: '', created_at: s.created_at, updated_at: s.created_at,
-    deployment_url: url, repository_url: `${ctx.api}/repos/${r.fullName}`, environment_url: '', log_url: '',
+    description: '', environment: s.environment, target_url: `${WEB}/${r.fullName}/actions/runs/${s.id}`, created_at: s.created_at, updated_at: s.created_at,
+    deployment_url: url, repository_url: `${ctx.api}/repos/${r.fullName}`, environment_url: `https://${s.environment}.${r.name}.example`,
+    log_url: `${WEB}/${r.fullName}/actions/runs/${s.id}`,
   };
 }
 

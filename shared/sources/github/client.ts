@@ -129,7 +129,7 @@ export class GithubClient {
       throttle: { id: `radar:${o.bindingId}`, onRateLimit: decide('primary'), onSecondaryRateLimit: decide('secondary') },
       // 429 is the throttling plugin's to handle (it knows the reset time); retrying it again here would
       // double the wait and escape the cap.
-      retry: { doNotRetry: [304, 400, 401, 403, 404, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
+      retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
   }
