@@ -5,6 +5,7 @@ import { mountCopilotDownloads, mountCopilotReports } from '../copilot/app.js';
 import type { CopilotWorld } from '../copilot/world.js';
 import { faultMiddleware } from '../faults.js';
 import type { FaultRegistry, FaultVariables } from '../faults.js';
+import { executeGithubGraphql } from './graphql.js';
 import type { GithubWorld, RepoRec } from './world.js';
 import {
   commitJson, deploymentJson, eventJson, orgRepoJson, pullJson, releaseJson, reviewJson, runJson, statusJson,
@@ -196,6 +197,22 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     const core = { limit: b.limit, used: b.used, remaining: Math.max(0, b.limit - b.used), reset: b.resetAt, resource: 'core' };
     const search = { limit: 30, used: 0, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60, resource: 'search' };
     return jsonResponse(200, JSON.stringify({ resources: { core, search }, rate: core }), rateHeaders());
+  });
+
+  // GitHub's GraphQL endpoint, executed against GitHub's published schema (./graphql.ts).
+  app.post('/graphql', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return jsonResponse(400, errorBody(400, 'Problems parsing JSON', 'https://docs.github.com/graphql'));
+    }
+    const out = await executeGithubGraphql(world, body);
+    const g = world.graphqlBudget;
+    return jsonResponse(out.status, JSON.stringify(out.json), {
+      'x-ratelimit-limit': String(g.limit), 'x-ratelimit-remaining': String(Math.max(0, g.limit - g.used)), 'x-ratelimit-used': String(g.used),
+      'x-ratelimit-reset': String(g.resetAt), 'x-ratelimit-resource': 'graphql',
+    });
   });
 
   app.get('/orgs/:org/repos', (c) => {

@@ -172,6 +172,8 @@ export class GithubWorld {
   readonly people = new Map<string, GhPerson>();
   readonly requestLog: RequestLogEntry[] = [];
   rateBudget: RateBudget;
+  /** The GraphQL budget (points, GitHub's `graphql` resource), spent by the cost of each query. */
+  graphqlBudget: RateBudget;
   /**
    * When set, Link headers name this origin instead of the sandbox's own (a proxy or a hostile response pointing
    * the client elsewhere): a client must not follow them with its token.
@@ -185,6 +187,7 @@ export class GithubWorld {
     // 15,000/h is an installation token on a GitHub Enterprise Cloud org (API-FACTS §2); a full demo sync
     // needs about 7,000 requests (one per PR for reviews, one per deployment for statuses), above a PAT's 5,000.
     this.rateBudget = { limit: 15_000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
+    this.graphqlBudget = { limit: 10_000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
   }
 
   /** Allocates a unique numeric id (deterministic for a given generation order). */

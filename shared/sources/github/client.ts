@@ -1,12 +1,13 @@
 import { Octokit as OctokitCore } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { GraphqlResponseError } from '@octokit/graphql';
 import { RequestError } from '@octokit/request-error';
 
 import {
-  RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError,
+  MalformedPageError, RepeatingCursorError, SourceAuthError, SourceError, SourceHttpError, SourceNetworkError,
 } from '../errors.js';
-import { UntrustedUrlError } from './errors.js';
+import { GraphqlQueryError, UntrustedUrlError } from './errors.js';
 
 // @octokit/core with only the two plugins we use, not the all-in-one `octokit` package (REST endpoint methods,
 // webhooks, app auth): measured by `npm run bench`, that kept every Lambda bundle above 1 MB.
@@ -95,16 +96,20 @@ export function trustedOrigin(baseUrl: string, bindingId: string): string {
 export class GithubClient {
   /** HTTP requests made, including retries and 304s. */
   requests = 0;
+  /** GraphQL rate-limit points spent, as GitHub reported them in `rateLimit { cost }`. */
+  graphqlPoints = 0;
   private readonly octokit: Octokit;
   private readonly o: GithubClientOptions;
   /** The configured API origin: the only host the token is ever sent to. */
   readonly origin: string;
+  readonly bindingId: string;
   /** Set when a rate-limit wait was refused because it exceeded maxWaitSeconds. */
   private refusedWait: { seconds: number; kind: 'primary' | 'secondary' } | null = null;
 
   constructor(o: GithubClientOptions) {
     this.o = o;
     this.origin = trustedOrigin(o.baseUrl, o.bindingId);
+    this.bindingId = o.bindingId;
     const baseFetch = o.fetch ?? fetch;
     const counting: typeof fetch = (input, init) => {
       this.requests += 1;
@@ -158,6 +163,34 @@ export class GithubClient {
       throw this.toSourceError(err, url);
     }
   }
+
+  /**
+   * Runs one GraphQL query (POST {baseUrl}/graphql). The query should select `rateLimit { cost remaining resetAt }`:
+   * its cost is added to graphqlPoints. A response with `errors` becomes GraphqlQueryError.
+   */
+  async graphql<T>(query: string, variables: Record<string, unknown>, stream: string): Promise<T> {
+    const path = '/graphql';
+    try {
+      const data = await this.octokit.graphql<T>(query, variables);
+      // An HTML or truncated answer on a 200 leaves octokit without `data`: malformed, like a REST page would be.
+      if (data === null || typeof data !== 'object') {
+        throw new MalformedPageError({ source: 'github', bindingId: this.o.bindingId, path, status: 200, reason: `GitHub GraphQL answered no JSON data for ${stream}` });
+      }
+      const cost = (data as { rateLimit?: { cost?: unknown } } | null)?.rateLimit?.cost;
+      if (typeof cost === 'number') this.graphqlPoints += cost;
+      return data;
+    } catch (err) {
+      if (err instanceof GraphqlResponseError) {
+        const first = (err.errors ?? [])[0];
+        throw new GraphqlQueryError({
+          source: 'github', bindingId: this.o.bindingId, path, cause: err,
+          reason: `GitHub GraphQL answered errors for ${stream}: ${(first?.type ? `${first.type}: ` : '') + String(first?.message ?? 'unknown').slice(0, 200)}`,
+        });
+      }
+      throw this.toSourceError(err, `${this.o.baseUrl}${path}`);
+    }
+  }
+
 
   /**
    * Next links are followed verbatim (GitHub switches them to `/repositories/{id}/…`), but only on the configured

@@ -74,7 +74,7 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
   }
   const repos = [...new Set([...(binding.repos ?? []), ...teamRepos])].sort();
 
-  const nextCursor: GithubCursor = { version: 2, lastFullPassAt: fullPass ? ctx.asOf : (prev?.lastFullPassAt ?? ctx.asOf), teamRepos, repos: {} };
+  const nextCursor: GithubCursor = { version: 3, lastFullPassAt: fullPass ? ctx.asOf : (prev?.lastFullPassAt ?? ctx.asOf), teamRepos, repos: {} };
   if (prev && fullPass) {
     for (const gone of Object.keys(prev.repos).filter((r) => !repos.includes(r))) {
       const k = prev.repos[gone]?.known;

@@ -13,22 +13,22 @@ export interface RepoCursor {
   /** Runs read while queued or in progress (or re-run): read again until they complete. */
   openRuns: number[];
   deploymentMaxId: number;
-  /** Deployments whose latest state was not final when last read; re-read (a 404 means deleted). */
-  openDeployments: number[];
+  /** Deployments whose latest state was not final when last read, with their GraphQL node ids; re-read by id. */
+  openDeployments: Array<{ id: number; node: string }>;
   /** Ids seen in the window at the last full pass, to find deletions at reconciliation. */
   known: { pulls: number[]; deployments: number[]; releases: number[]; runs: number[] };
 }
 
 export interface GithubCursor {
-  version: 2;
+  version: 3;
   lastFullPassAt: string;
   teamRepos: string[];
   repos: Record<string, RepoCursor>;
 }
 
-/** Reads a saved cursor; an older version (v1 kept deployment creators' logins) means a fresh full pass. */
+/** Reads a saved cursor; an older version (v1 kept deployment creators' logins; v2 read pulls and deployments over REST) means a fresh full pass. */
 export function readGithubCursor(c: Cursor | null): GithubCursor | null {
-  if (!c || c.version !== 2 || typeof c.lastFullPassAt !== 'string' || typeof c.repos !== 'object') return null;
+  if (!c || c.version !== 3 || typeof c.lastFullPassAt !== 'string' || typeof c.repos !== 'object') return null;
   return c as unknown as GithubCursor;
 }
 

@@ -12,3 +12,10 @@ export class UntrustedUrlError extends SourceError {
     super('UNTRUSTED_URL', o);
   }
 }
+
+/** A GraphQL answer carrying `errors` (a query the schema rejects, a NOT_FOUND, a timeout): the stream cannot go on. */
+export class GraphqlQueryError extends SourceError {
+  constructor(o: SourceErrorOptions) {
+    super('GRAPHQL_ERROR', o);
+  }
+}

@@ -52,6 +52,12 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
   const runActivity = (r: Json, i: number, repo: string): Activity => make(i, 'workflow-run', `github:run:${repo}/${String(r.id)}`, isoMs(r.created_at), hash(r.actor), String(r.html_url), {
     repo, workflow: str(r.name) ?? '', event: String(r.event), conclusion: str(r.conclusion), updatedAt: isoMs(r.updated_at),
   });
+  // GraphQL reviews carry the same id (databaseId), state names and url as REST; pending ones have no submittedAt.
+  const reviewFromGraphql = (rv: Json, i: number, repo: string, number: number, prActor: string | null): Activity[] => (typeof rv.submittedAt === 'string'
+    ? [make(i, 'review', `github:review:${repo}#${number}/${String(rv.databaseId)}`, isoMs(rv.submittedAt), hash(rv.author), String(rv.url), {
+        repo, number, state: String(rv.state), prActor,
+      })]
+    : []);
   const { kind, target } = stream;
   switch (kind) {
     case 'pulls':
@@ -110,6 +116,33 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
             repo: target, tag: String(r.tag_name), prerelease: r.prerelease === true,
           })]
         : []));
+    case 'pulls-graphql':
+      return ((page.body as Json).nodes as Json[]).flatMap((pr, i) => {
+        const number = pr.number as number;
+        const prActor = hash(pr.author);
+        const reviews = ((pr.reviews as Json).nodes as Json[]).flatMap((rv) => reviewFromGraphql(rv, i, target, number, prActor));
+        return [make(i, 'pull-request', `github:pr:${target}#${number}`, isoMs(pr.createdAt), prActor, String(pr.url), {
+          // GraphQL's MERGED is REST's closed-with-merged_at: activities keep REST's open|closed.
+          repo: target, number, state: pr.state === 'OPEN' ? 'open' : 'closed', mergedAt: isoMsOrNull(pr.mergedAt), closedAt: isoMsOrNull(pr.closedAt),
+          updatedAt: isoMs(pr.updatedAt), draft: pr.isDraft === true,
+        }), ...reviews];
+      });
+    case 'reviews-graphql': {
+      const m = /^(.+)#(\d+)$/.exec(target);
+      if (!m) throw fail(`reviews stream "${page.stream}" does not name a pull request`);
+      const prActor = hash(page.parent?.author);
+      return ((page.body as Json).nodes as Json[]).flatMap((rv, i) => reviewFromGraphql(rv, i, m[1] as string, Number(m[2]), prActor));
+    }
+    case 'deployments-graphql':
+    case 'deployment-nodes-graphql':
+      return ((page.body as Json).nodes as Array<Json | null>).flatMap((d, i) => {
+        if (!d) return []; // a deployment deleted since it was tracked
+        const statuses = ((d.statuses as Json).nodes as Json[]).map((x) => ({ id: String(x.id), state: String(x.state), created_at: String(x.createdAt) }));
+        const latest = latestStatus(statuses);
+        return [make(i, 'deployment', `github:deployment:${target}/${String(d.databaseId)}`, isoMs(d.createdAt), hash(d.creator), `https://github.com/${target}/deployments`, {
+          repo: target, environment: str(d.environment) ?? '', state: latest ? latest.state.toLowerCase() : null, statusAt: latest ? isoMs(latest.created_at) : null,
+        })];
+      });
     // Deployments are emitted from their statuses page (which knows the state); events and team listings are
     // collection plumbing (change probes, repo discovery) and carry no activity.
     case 'deployments':

@@ -52,11 +52,34 @@ export const releaseSchema = z.looseObject({
 const releaseAllow: FieldSpec = {
   id: true, tag_name: true, draft: true, prerelease: true, created_at: true, published_at: true, html_url: true, author: person,
 };
+// GraphQL streams (pull requests with reviews, deployments with statuses): connection pages as GitHub's GraphQL
+// schema types them (PullRequest, PullRequestReview, Deployment, DeploymentStatus; @octokit/graphql-schema).
+const gqlActor = z.looseObject({ login: z.string() }).nullable();
+const pageInfo = z.looseObject({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+const gqlReview = z.looseObject({ databaseId: z.number().nullable(), state: z.string(), submittedAt: iso.nullable(), url: z.string(), author: gqlActor });
+const gqlReviews = z.looseObject({ pageInfo, nodes: z.array(gqlReview) });
+const gqlPull = z.looseObject({
+  number: z.number().int(), url: z.string(), state: z.string(), isDraft: z.boolean(), createdAt: iso, updatedAt: iso,
+  mergedAt: iso.nullable(), closedAt: iso.nullable(), author: gqlActor, reviews: gqlReviews,
+});
+const gqlDeployment = z.looseObject({
+  id: z.string(), databaseId: z.number(), createdAt: iso, environment: z.string().nullable(), creator: gqlActor,
+  statuses: z.looseObject({ nodes: z.array(z.looseObject({ id: z.string(), state: z.string(), createdAt: iso })) }),
+});
+const gqlPerson: FieldSpec = { login: 'person' };
+const gqlReviewAllow: FieldSpec = { databaseId: true, state: true, submittedAt: true, url: true, author: gqlPerson };
+const gqlPageInfoAllow: FieldSpec = { hasNextPage: true, endCursor: true };
+const gqlDeploymentAllow: FieldSpec = {
+  id: true, databaseId: true, createdAt: true, environment: true, creator: gqlPerson, statuses: { nodes: [{ id: true, state: true, createdAt: true }] },
+};
+
 export const eventSchema = z.looseObject({ id: z.string(), type: z.string().nullable(), created_at: iso });
 export const repoSchema = z.looseObject({ full_name: z.string() });
 
 /** Which GitHub listing a raw page belongs to; the stream name starts with it (`pulls:acme/reco`). */
-export type GithubStream = 'pulls' | 'reviews' | 'commits' | 'deployments' | 'deployment-statuses' | 'runs' | 'run' | 'releases' | 'events' | 'team-repos';
+export type GithubStream =
+  | 'pulls' | 'reviews' | 'commits' | 'deployments' | 'deployment-statuses' | 'runs' | 'run' | 'releases' | 'events' | 'team-repos'
+  | 'pulls-graphql' | 'reviews-graphql' | 'deployments-graphql' | 'deployment-nodes-graphql';
 
 /** Body schema per stream. */
 export const PAGE_SCHEMAS: Record<GithubStream, z.ZodType> = {
@@ -70,6 +93,10 @@ export const PAGE_SCHEMAS: Record<GithubStream, z.ZodType> = {
   releases: z.array(releaseSchema),
   events: z.array(eventSchema),
   'team-repos': z.array(repoSchema),
+  'pulls-graphql': z.looseObject({ pageInfo, nodes: z.array(gqlPull) }),
+  'reviews-graphql': gqlReviews,
+  'deployments-graphql': z.looseObject({ pageInfo, nodes: z.array(gqlDeployment) }),
+  'deployment-nodes-graphql': z.looseObject({ nodes: z.array(gqlDeployment.nullable()) }),
 };
 
 /**
@@ -88,11 +115,24 @@ export const GITHUB_ALLOW_LISTS: Readonly<Record<GithubStream, StreamAllowList>>
   // The change probe only needs to exist; actors and payloads (push events carry commit authors) are not kept.
   events: { body: [{ id: true, type: true, created_at: true }] },
   'team-repos': { body: [{ full_name: true }] },
+  'pulls-graphql': {
+    body: {
+      pageInfo: gqlPageInfoAllow,
+      nodes: [{
+        number: true, url: true, state: true, isDraft: true, createdAt: true, updatedAt: true, mergedAt: true, closedAt: true, author: gqlPerson,
+        reviews: { pageInfo: gqlPageInfoAllow, nodes: [gqlReviewAllow] },
+      }],
+    },
+  },
+  'reviews-graphql': { body: { pageInfo: gqlPageInfoAllow, nodes: [gqlReviewAllow] }, parent: { number: true, author: gqlPerson } },
+  'deployments-graphql': { body: { pageInfo: gqlPageInfoAllow, nodes: [gqlDeploymentAllow] } },
+  'deployment-nodes-graphql': { body: { nodes: [gqlDeploymentAllow] } },
 };
 
 /** The latest of a deployment's statuses: GitHub documents no order, so by created_at, then id. */
-export function latestStatus<T extends { id: number; created_at: string }>(statuses: readonly T[]): T | undefined {
-  return [...statuses].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
+export function latestStatus<T extends { id: number | string; created_at: string }>(statuses: readonly T[]): T | undefined {
+  const byId = (a: T, b: T): number => (typeof a.id === 'number' && typeof b.id === 'number' ? b.id - a.id : String(b.id).localeCompare(String(a.id)));
+  return [...statuses].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || byId(a, b))[0];
 }
 
 /** Splits `pulls:acme/reco` into its stream kind and repo (or team slug). */

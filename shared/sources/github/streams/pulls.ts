@@ -1,40 +1,75 @@
+import { GraphqlQueryError } from '../errors.js';
 import type { GithubResponse } from '../client.js';
+import { MORE_REVIEWS_QUERY, PULLS_QUERY } from './graphql-queries.js';
 import { earlier } from './context.js';
 import type { RepoStreamContext } from './context.js';
 
+interface Connection<N> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: N[];
+}
+
+interface PullNode {
+  number: number;
+  updatedAt: string;
+  author: { login?: string } | null;
+  reviews: Connection<unknown>;
+}
+
+/** A GraphQL answer handed to the emitter like a REST page (path names the query and cursor, never variables' values beyond them). */
+export function graphqlPage(data: unknown, what: string, cursor: string | null): GithubResponse {
+  return { status: 200, data, etag: null, next: null, path: `/graphql?${what}&after=${cursor ?? ''}`, fetchedAt: new Date().toISOString() };
+}
+
 /**
- * Pull requests, most recently updated first (GitHub's pulls listing has no `since`), down to the high-water mark of
- * the last sync (or the window start), then the reviews of each changed pull request. Returns the numbers seen.
+ * Pull requests with their reviews through GraphQL, most recently updated first, down to the high-water mark of the
+ * last sync (or the window start): one query (1 point) per 100 pull requests, where REST needs one request per pull
+ * request for its reviews. A pull request with more than 100 reviews gets its remaining reviews by follow-up
+ * queries. Returns the numbers seen.
  */
 export async function collectPulls(s: RepoStreamContext): Promise<number[]> {
-  const { client, emit, repo, base, rc, incremental } = s;
+  const { client, emit, repo, rc, incremental } = s;
+  const [owner, name] = repo.split('/') as [string, string];
   const stopAt = incremental ? rc.pullsMark : s.since;
-  const changed: Array<{ number: number; user: unknown }> = [];
+  const seen: number[] = [];
+  const moreReviews: PullNode[] = [];
   let newMark = rc.pullsMark;
   let atMark: number[] = incremental ? [...rc.pullsAtMark] : [];
-  pulls: for await (const res of client.pages(`${base}/pulls?state=all&sort=updated&direction=desc&per_page=100`, `pulls ${repo}`)) {
-    await emit('pulls', repo, res);
-    for (const pr of res.data as Array<{ number: number; updated_at: string; user: unknown }>) {
-      if (stopAt && earlier(pr.updated_at, stopAt)) break pulls;
-      if (incremental && pr.updated_at === rc.pullsMark && rc.pullsAtMark.includes(pr.number)) continue;
-      changed.push({ number: pr.number, user: pr.user });
-      if (!newMark || earlier(newMark, pr.updated_at)) {
-        newMark = pr.updated_at;
+  let cursor: string | null = null;
+  pages: for (;;) {
+    const data: { repository: { pullRequests: Connection<PullNode> } | null } = await client.graphql(PULLS_QUERY, { owner, name, cursor }, `pull requests of ${repo}`);
+    if (!data.repository) throw notFound(s, repo);
+    const conn = data.repository.pullRequests;
+    await emit('pulls-graphql', repo, graphqlPage(conn, 'pullRequests', cursor));
+    for (const pr of conn.nodes) {
+      if (stopAt && earlier(pr.updatedAt, stopAt)) break pages;
+      if (incremental && pr.updatedAt === rc.pullsMark && rc.pullsAtMark.includes(pr.number)) continue;
+      seen.push(pr.number);
+      if (pr.reviews.pageInfo.hasNextPage) moreReviews.push(pr);
+      if (!newMark || earlier(newMark, pr.updatedAt)) {
+        newMark = pr.updatedAt;
         atMark = [pr.number];
-      } else if (pr.updated_at === newMark) atMark.push(pr.number);
+      } else if (pr.updatedAt === newMark) atMark.push(pr.number);
     }
+    if (!conn.pageInfo.hasNextPage) break;
+    cursor = conn.pageInfo.endCursor;
   }
   rc.pullsMark = newMark;
   rc.pullsAtMark = atMark;
-  // Fetched side by side, handed on in pull request order: page sequence numbers (and so raw keys and every
-  // activity's rawRef) must not depend on which request finished first, or a rerun would not store the same bytes.
-  const reviewPages = await Promise.all(changed.map((pr) => s.limit(async () => {
-    const got: GithubResponse[] = [];
-    for await (const res of client.pages(`${base}/pulls/${pr.number}/reviews?per_page=100`, `reviews ${repo}#${pr.number}`)) got.push(res);
-    return got;
-  })));
-  for (const [i, pr] of changed.entries()) {
-    for (const res of reviewPages[i] ?? []) await emit('reviews', `${repo}#${pr.number}`, res, { number: pr.number, user: pr.user });
+  for (const pr of moreReviews) {
+    let after = pr.reviews.pageInfo.endCursor;
+    while (after) {
+      const data: { repository: { pullRequest: { reviews: Connection<unknown> } | null } | null } = await client.graphql(MORE_REVIEWS_QUERY, { owner, name, number: pr.number, cursor: after }, `reviews of ${repo}#${pr.number}`);
+      const reviews = data.repository?.pullRequest?.reviews;
+      if (!reviews) break; // the pull request is gone since it was listed
+      await emit('reviews-graphql', `${repo}#${pr.number}`, graphqlPage(reviews, `reviews=${pr.number}`, after), { number: pr.number, author: pr.author });
+      after = reviews.pageInfo.hasNextPage ? reviews.pageInfo.endCursor : null;
+    }
   }
-  return changed.map((p) => p.number);
+  return seen;
+}
+
+/** GitHub answers an unknown or inaccessible repository with `repository: null` (and a NOT_FOUND error). */
+export function notFound(s: RepoStreamContext, repo: string): GraphqlQueryError {
+  return new GraphqlQueryError({ source: 'github', bindingId: s.client.bindingId, path: '/graphql', reason: `GitHub GraphQL found no repository ${repo}, or the credential in use has no access to it` });
 }
