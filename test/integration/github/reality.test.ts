@@ -173,7 +173,7 @@ describe('GitHub deployments as GitHub serves them', () => {
     }
   });
 
-  it('treats a 404 for a deployment tracked as open as deleted, not as a failed binding', async () => {
+  it('treats a deployment tracked as open and since deleted (REST 404, GraphQL null node) as gone, not as a failed binding', async () => {
     const login = gh.world.repo(REPO).pulls[0]!.user.login;
     const d = gh.world.addDeployment(REPO, { by: login, createdAt: ghTime(ANCHOR.getTime() - HOUR) });
     const first = await sync();
