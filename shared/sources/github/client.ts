@@ -13,6 +13,10 @@ import { GraphqlQueryError, UntrustedUrlError } from './errors.js';
 // webhooks, app auth): measured by `npm run bench`, that kept every Lambda bundle above 1 MB.
 const Octokit = OctokitCore.plugin(throttling, retry);
 type Octokit = InstanceType<typeof Octokit>;
+// GraphQL queries go through their own client without plugin-throttling: that plugin spaces every POST /graphql at
+// least 1 s apart per key, as if it were a content-creating write, while GitHub's 1 s guidance is for mutative
+// requests and our queries only read. Rate-limit answers on GraphQL are waited out by graphql() below instead.
+const GraphqlOctokit = OctokitCore.plugin(retry);
 
 // The only place the GitHub connector talks HTTP. Our `Octokit` carries plugin-throttling (waits on
 // 403/429 rate limits: `retry-after` for secondary limits, `x-ratelimit-reset` for the primary budget) and
@@ -99,6 +103,7 @@ export class GithubClient {
   /** GraphQL rate-limit points spent, as GitHub reported them in `rateLimit { cost }`. */
   graphqlPoints = 0;
   private readonly octokit: Octokit;
+  private readonly gql: InstanceType<typeof GraphqlOctokit>;
   private readonly o: GithubClientOptions;
   /** The configured API origin: the only host the token is ever sent to. */
   readonly origin: string;
@@ -137,6 +142,13 @@ export class GithubClient {
       retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
       log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
+    this.gql = new GraphqlOctokit({
+      auth: o.token,
+      baseUrl: o.baseUrl.replace(/\/+$/, ''),
+      request: { fetch: counting, ...(o.signal ? { signal: o.signal } : {}) },
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retries, retryAfterBaseValue: o.retryBaseMs ?? 1000 },
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
   }
 
   /** GETs a path (or an absolute next-page URL); a matching `etag` gives `{status: 304}` instead of an error. */
@@ -169,26 +181,44 @@ export class GithubClient {
    * its cost is added to graphqlPoints. A response with `errors` becomes GraphqlQueryError.
    */
   async graphql<T>(query: string, variables: Record<string, unknown>, stream: string): Promise<T> {
-    const path = '/graphql';
-    try {
-      const data = await this.octokit.graphql<T>(query, variables);
-      // An HTML or truncated answer on a 200 leaves octokit without `data`: malformed, like a REST page would be.
-      if (data === null || typeof data !== 'object') {
-        throw new MalformedPageError({ source: 'github', bindingId: this.o.bindingId, path, status: 200, reason: `GitHub GraphQL answered no JSON data for ${stream}` });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.graphqlOnce<T>(query, variables, stream);
+      } catch (err) {
+        const wait = err instanceof RequestError ? rateLimitWaitSeconds(err) : null;
+        if (wait === null || attempt >= (this.o.retries ?? 3)) throw this.graphqlError(err, stream);
+        if (wait.seconds > (this.o.maxWaitSeconds ?? 120)) {
+          this.refusedWait = wait;
+          throw this.graphqlError(err, stream);
+        }
+        await new Promise((r) => setTimeout(r, wait.seconds * 1000));
       }
-      const cost = (data as { rateLimit?: { cost?: unknown } } | null)?.rateLimit?.cost;
-      if (typeof cost === 'number') this.graphqlPoints += cost;
-      return data;
-    } catch (err) {
-      if (err instanceof GraphqlResponseError) {
-        const first = (err.errors ?? [])[0];
-        throw new GraphqlQueryError({
-          source: 'github', bindingId: this.o.bindingId, path, cause: err,
-          reason: `GitHub GraphQL answered errors for ${stream}: ${(first?.type ? `${first.type}: ` : '') + String(first?.message ?? 'unknown').slice(0, 200)}`,
-        });
-      }
-      throw this.toSourceError(err, `${this.o.baseUrl}${path}`);
     }
+  }
+
+  private async graphqlOnce<T>(query: string, variables: Record<string, unknown>, stream: string): Promise<T> {
+    const path = '/graphql';
+    const data = await this.gql.graphql<T>(query, variables);
+    // An HTML or truncated answer on a 200 leaves octokit without `data`: malformed, like a REST page would be.
+    if (data === null || typeof data !== 'object') {
+      throw new MalformedPageError({ source: 'github', bindingId: this.o.bindingId, path, status: 200, reason: `GitHub GraphQL answered no JSON data for ${stream}` });
+    }
+    const cost = (data as { rateLimit?: { cost?: unknown } } | null)?.rateLimit?.cost;
+    if (typeof cost === 'number') this.graphqlPoints += cost;
+    return data;
+  }
+
+  private graphqlError(err: unknown, stream: string): SourceError {
+    const path = '/graphql';
+    if (err instanceof SourceError) return err;
+    if (err instanceof GraphqlResponseError) {
+      const first = (err.errors ?? [])[0];
+      return new GraphqlQueryError({
+        source: 'github', bindingId: this.o.bindingId, path, cause: err,
+        reason: `GitHub GraphQL answered errors for ${stream}: ${(first?.type ? `${first.type}: ` : '') + String(first?.message ?? 'unknown').slice(0, 200)}`,
+      });
+    }
+    return this.toSourceError(err, `${this.o.baseUrl}${path}`);
   }
 
 
@@ -265,6 +295,20 @@ export class GithubClient {
     }
     return new SourceHttpError({ ...base, status, reason: `GitHub answered HTTP ${status}${vendorMessage ? ` (${vendorMessage})` : ''}` });
   }
+}
+
+/**
+ * The wait a rate-limited answer asks for (403/429, as plugin-throttling reads them): `retry-after` when given, else
+ * until `x-ratelimit-reset` when the budget is spent, else 60 s for a secondary limit; null for any other failure.
+ */
+function rateLimitWaitSeconds(err: RequestError): { seconds: number; kind: 'primary' | 'secondary' } | null {
+  if (err.status !== 403 && err.status !== 429) return null;
+  const h = (err.response?.headers ?? {}) as Record<string, string | undefined>;
+  const message = String((err.response?.data as { message?: unknown } | undefined)?.message ?? '');
+  const secondary = /secondary rate/i.test(message);
+  if (h['retry-after'] !== undefined) return { seconds: Number(h['retry-after']), kind: secondary ? 'secondary' : 'primary' };
+  if (h['x-ratelimit-remaining'] === '0') return { seconds: Math.max(0, Number(h['x-ratelimit-reset']) - Math.floor(Date.now() / 1000)) + 1, kind: 'primary' };
+  return secondary ? { seconds: 60, kind: 'secondary' } : null;
 }
 
 /** Error text from undici may quote the URL; keep only its path part. */
