@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorHasher } from '../../shared/kernel/index.js';
 import { listBindings } from '../../shared/org/index.js';
 import type { Cursor } from '../../shared/sources/contract.js';
 import { createGithubSource } from '../../shared/sources/github/index.js';

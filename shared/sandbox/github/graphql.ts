@@ -54,14 +54,14 @@ export function queryCost(doc: DocumentNode, vars: Vars): number {
   return Math.max(1, Math.round(requests / 100));
 }
 
-interface Page<T> {
+interface Page {
   first?: number;
   last?: number;
   after?: string;
 }
 
 /** A cursor connection over `items` (GitHub's opaque cursors are base64 here too). */
-function connection<T, N>(items: readonly T[], args: Page<T>, node: (t: T) => N): Record<string, unknown> {
+function connection<T, N>(items: readonly T[], args: Page, node: (t: T) => N): Record<string, unknown> {
   const start = args.after ? Number(Buffer.from(args.after, 'base64').toString('utf8').replace('cursor:', '')) + 1 : 0;
   const size = Math.min(100, args.first ?? args.last ?? 100);
   const slice = items.slice(start, start + size);
@@ -100,7 +100,7 @@ function pullNode(r: RepoRec, p: PullRec): Record<string, unknown> {
     url: `${WEB}/${r.fullName}/pull/${p.number}`, state: p.merged_at ? 'MERGED' : p.state === 'open' ? 'OPEN' : 'CLOSED', isDraft: p.draft,
     createdAt: p.created_at, updatedAt: p.updated_at, mergedAt: p.merged_at, closedAt: p.closed_at, author: actor(p.user.login),
     headRefName: p.head_ref, headRefOid: p.head_sha,
-    reviews: (args: Page<ReviewRec>) => connection(r.reviews.get(p.number) ?? [], args, (rv) => reviewNode(r, p, rv)),
+    reviews: (args: Page) => connection(r.reviews.get(p.number) ?? [], args, (rv) => reviewNode(r, p, rv)),
   };
 }
 
@@ -114,14 +114,14 @@ function deploymentNode(r: RepoRec, d: DeploymentRec): Record<string, unknown> {
   return {
     __typename: 'Deployment', id: nodeId('DE', d.id), databaseId: d.id, createdAt: d.created_at, updatedAt: d.updated_at, environment: d.environment,
     originalEnvironment: d.environment, ref: null, task: 'deploy', commitOid: d.sha, creator: actor(d.creator.login),
-    statuses: (args: Page<StatusRec>) => connection(statuses, args, statusNode),
+    statuses: (args: Page) => connection(statuses, args, statusNode),
   };
 }
 
 function repositoryNode(r: RepoRec): Record<string, unknown> {
   return {
     __typename: 'Repository', id: nodeId('R', r.id), databaseId: r.id, name: r.name, nameWithOwner: r.fullName, url: `${WEB}/${r.fullName}`,
-    pullRequests: (args: Page<PullRec> & { orderBy?: { field: string; direction: string }; states?: string[] }) => {
+    pullRequests: (args: Page & { orderBy?: { field: string; direction: string }; states?: string[] }) => {
       const field = args.orderBy?.field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
       const pulls = byDirection(r.pulls, (p) => p[field], args.orderBy?.direction ?? 'ASC');
       return connection(pulls, args, (p) => pullNode(r, p));
@@ -130,7 +130,7 @@ function repositoryNode(r: RepoRec): Record<string, unknown> {
       const p = r.pulls.find((x) => x.number === number);
       return p ? pullNode(r, p) : null;
     },
-    deployments: (args: Page<DeploymentRec> & { orderBy?: { direction: string }; environments?: string[] }) => {
+    deployments: (args: Page & { orderBy?: { direction: string }; environments?: string[] }) => {
       const list = r.deployments.filter((d) => !args.environments || args.environments.includes(d.environment));
       return connection(byDirection(list, (d) => d.created_at, args.orderBy?.direction ?? 'ASC'), args, (d) => deploymentNode(r, d));
     },
