@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         // Sandbox responses held against the vendors' published descriptions (REALITY.md "Authoritative sources"):
         // jira.js models, the MLflow protos, GitHub's OpenAPI and GraphQL schema. Sandboxes run on 127.0.0.1.

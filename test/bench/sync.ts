@@ -108,6 +108,22 @@ function worldItems(worlds: { github: GithubWorld; jira: JiraWorld; mlflow: Mlfl
   return { repos: worlds.github.repos.size, pulls, issues: worlds.jira.issues.size, mlflowRuns: worlds.mlflow.runs.length, modelVersions: worlds.mlflow.versions.length };
 }
 
+/**
+ * GitHub rate-limit points spent so far: every REST request except a conditional 304 (free with Authorization,
+ * API-FACTS §2) plus the GraphQL points the sandbox charged by GitHub's cost formula (./shared/sandbox/github/graphql.ts).
+ */
+function githubPoints(world: GithubWorld): { rest: number; graphql: number } {
+  const rest = world.requestLog.filter((r) => r.status !== 304 && r.path !== '/graphql').length;
+  return { rest, graphql: world.graphqlBudget.used };
+}
+
+function pointsSince(world: GithubWorld, before: { rest: number; graphql: number }): { rest: number; graphql: number; total: number } {
+  const now = githubPoints(world);
+  const rest = now.rest - before.rest;
+  const graphql = now.graphql - before.graphql;
+  return { rest, graphql, total: rest + graphql };
+}
+
 function logCounts(worlds: { github: GithubWorld; jira: JiraWorld; mlflow: MlflowWorld }): Record<string, number> {
   return { github: worlds.github.requestLog.length, jira: worlds.jira.requestLog.length, mlflow: worlds.mlflow.requestLog.length };
 }
@@ -141,11 +157,13 @@ export async function runSyncBench(shape: SyncShape, log: (line: string) => void
 
   // Full sync: plan + collect (the Distributed Map's work), then score, as runScheduled does, split for timing.
   const before = logCounts(worlds);
+  const pointsBefore = githubPoints(worlds.github);
   t = performance.now();
   const plan = await handlePlan(deps, schedulerEvent(asOf));
   const outcomes = await collectAll(deps, plan, {});
   const fullMs = since(t);
   const full = diff(logCounts(worlds), before);
+  const fullPoints = pointsSince(worlds.github, pointsBefore);
   const failed = outcomes.filter((o) => o.status !== 'ok');
   if (failed.length > 0) log(`  ${failed.length} binding(s) failed: ${failed.slice(0, 3).map((o) => `${o.bindingId} ${o.errorCode ?? ''}`).join('; ')}`);
   t = performance.now();
@@ -158,21 +176,26 @@ export async function runSyncBench(shape: SyncShape, log: (line: string) => void
   opened.stores.resetMetrics();
   const nextAsOf = new Date(shape.anchor.getTime() + DAY_MS).toISOString();
   const beforeIncr = logCounts(worlds);
+  const pointsBeforeIncr = githubPoints(worlds.github);
   t = performance.now();
   const plan2 = await handlePlan(deps, schedulerEvent(nextAsOf));
   const outcomes2 = await collectAll(deps, plan2, {});
   const incrMs = since(t);
   const incremental = diff(logCounts(worlds), beforeIncr);
+  const incrementalPoints = pointsSince(worlds.github, pointsBeforeIncr);
   await handleScore(deps, { runId: plan2.runId, asOf: plan2.asOf });
   const storageIncr = opened.stores.metrics();
   log(`  incremental sync ${sum(incremental)} requests in ${(incrMs / 1000).toFixed(1)} s`);
 
   // Naive baseline on the same data, same bindings, same concurrency.
   const beforeNaive = logCounts(worlds);
+  const pointsBeforeNaive = githubPoints(worlds.github);
   t = performance.now();
   const naiveItems = await runNaiveSync(org, credentials, { since: new Date(Date.parse(asOf) - org.settings.historyDays * DAY_MS).toISOString(), asOf });
   const naiveMs = since(t);
   const naive = diff(logCounts(worlds), beforeNaive);
+  const naivePoints = pointsSince(worlds.github, pointsBeforeNaive);
+  log(`  GitHub rate-limit points: full ${fullPoints.total} (REST ${fullPoints.rest} + GraphQL ${fullPoints.graphql}), incremental ${incrementalPoints.total}, naive REST ${naivePoints.total}`);
   log(`  naive baseline ${sum(naive)} requests in ${(naiveMs / 1000).toFixed(1)} s`);
 
   // Activities for the scoring section: the real normalised output of this sync, one JSON line per binding.
@@ -193,6 +216,12 @@ export async function runSyncBench(shape: SyncShape, log: (line: string) => void
     figures.push(figure(sec, `  ${s}: naive ÷ minimum`, (naive[s] ?? 0) / (minimum[s] ?? 1), '×', null, 'info', `${naive[s] ?? 0} requests`));
   }
   figures.push(figure(sec, 'product ÷ naive requests', sum(full) / sum(naive), '×', 1, 'max'));
+  // GitHub's budget is points, not requests: REST requests (304s free) plus each GraphQL query's rateLimit cost.
+  const ghBindings = bindingsBySource.github ?? 1;
+  figures.push(figure(sec, 'github: full-sync rate-limit points ÷ naive REST', fullPoints.total / Math.max(1, naivePoints.total), '×', 0.1, 'max',
+    `full ${fullPoints.total} points (REST ${fullPoints.rest} + GraphQL ${fullPoints.graphql}) vs naive ${naivePoints.total}`));
+  figures.push(figure(sec, 'github: incremental rate-limit points per binding', incrementalPoints.total / ghBindings, 'pt', 1, 'max',
+    `${incrementalPoints.total} points (REST ${incrementalPoints.rest} + GraphQL ${incrementalPoints.graphql}) over ${ghBindings} bindings`));
   figures.push(figure(sec, 'incremental requests per binding', sum(incremental) / bindings.length, 'req', 1, 'max', `${sum(incremental)} requests over ${bindings.length} bindings`));
   for (const s of ['github', 'jira', 'mlflow']) {
     figures.push(figure(sec, `  ${s}: incremental per binding`, (incremental[s] ?? 0) / (bindingsBySource[s] ?? 1), 'req', 1, 'max', `${incremental[s] ?? 0} over ${bindingsBySource[s] ?? 0} bindings`));
@@ -208,6 +237,7 @@ export async function runSyncBench(shape: SyncShape, log: (line: string) => void
     detail: {
       scale: { ...items, pods: shape.pods, weeks: shape.weeks, bindings: bindings.length, bindingsBySource, generateSeconds: generateMs / 1000 },
       requests: { minimum, full, incremental, naive },
+      githubPoints: { full: fullPoints, incremental: incrementalPoints, naive: naivePoints },
       naiveItems,
       seconds: { full: fullMs / 1000, score: scoreMs / 1000, incremental: incrMs / 1000, naive: naiveMs / 1000 },
       failedBindings: failed.length,

@@ -29,7 +29,10 @@ const PER_SOURCE: Record<
     prepare: (org) => renameTarget(org, 'jira', { projects: ['RECO', 'CHURN'] }),
   },
   github: {
-    path: /^\/repos\/acme\/recsys\/pulls$/,
+    // Pull requests (and deployments) are read through GraphQL now (issue 14); commits are the REST listing every
+    // changed pass still reads. GraphQL faults are covered in test/integration/github/connector.test.ts.
+    // Next links use GitHub's `/repositories/{id}/…` form, so the listing is matched under both paths.
+    path: /^\/(repos\/acme\/recsys|repositories\/\d+)\/commits$/,
     wrongEnv: 'RADAR_GITHUB_TOKEN',
     rename: (org) => renameTarget(org, 'github', { repos: ['acme/no-such-repo'] }),
   },

@@ -5,10 +5,12 @@ import { mountCopilotDownloads, mountCopilotReports } from '../copilot/app.js';
 import type { CopilotWorld } from '../copilot/world.js';
 import { faultMiddleware } from '../faults.js';
 import type { FaultRegistry, FaultVariables } from '../faults.js';
+import { executeGithubGraphql } from './graphql.js';
 import type { GithubWorld, RepoRec } from './world.js';
 import {
-  commitJson, deploymentJson, eventJson, pullJson, releaseJson, repoJson, reviewJson, runJson, statusJson,
+  commitJson, deploymentJson, eventJson, orgRepoJson, pullJson, releaseJson, reviewJson, runJson, statusJson,
 } from './serialise.js';
+import type { SerialiseContext } from './serialise.js';
 
 // A GitHub REST simulator faithful to what connectors rely on (../../../../shared/API-FACTS.md §2): Link
 // pagination, bearer auth, x-ratelimit-* headers with an exhaustible primary budget, secondary-limit 403s,
@@ -16,8 +18,13 @@ import {
 
 type Env = { Variables: FaultVariables };
 const DOCS = 'https://docs.github.com/rest';
-/** GitHub's public events feed stops at 300 events. */
+/** GitHub's repository events feed stops at 300 events and covers only the past 30 days (REST docs, events). */
 const EVENTS_CAP = 300;
+const EVENTS_DAYS = 30;
+/** A `created`-filtered (or otherwise filtered) runs listing returns at most 1,000 results (REST docs, list workflow runs). */
+const RUNS_CAP = 1000;
+/** Repo-scoped routes answer under both forms: GitHub's next links switch to `/repositories/{id}/…`. */
+const REPO_PREFIXES = ['/repos/:owner/:repo', '/repositories/:rid'] as const;
 
 function errorBody(status: number, message: string, doc = DOCS): string {
   return JSON.stringify({ message, documentation_url: doc, status: String(status) });
@@ -146,6 +153,18 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     return jsonResponse(200, text, { etag, 'cache-control': 'private, max-age=60, s-maxage=60', ...rateHeaders(), ...extra });
   };
 
+  const repoOf = (c: Context): RepoRec | undefined => {
+    const rid = c.req.param('rid');
+    if (rid !== undefined) return [...world.repos.values()].find((r) => String(r.id) === rid);
+    const owner = c.req.param('owner');
+    return owner === undefined ? undefined : world.repos.get(`${owner}/${c.req.param('repo')}`);
+  };
+  const ser = (c: Context): SerialiseContext => ({ api: apiBase(c), person: (login) => world.people.get(login), orgId: world.orgId });
+  /** Registers a GET handler under both repo-scoped forms. */
+  const repoGet = (suffix: string, handler: (c: Context<Env>) => Response | Promise<Response>): void => {
+    for (const prefix of REPO_PREFIXES) app.get(`${prefix}${suffix}`, handler);
+  };
+
   const notFound = (): Response => jsonResponse(404, errorBody(404, 'Not Found'), rateHeaders());
 
   /** Slices one page and builds GitHub's Link header (no next/last on the last page, no first/prev on page 1). */
@@ -154,8 +173,12 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     const pageNo = Math.max(1, intParam(c.req.query('page'), 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const url = new URL(c.req.url);
+    // Like api.github.com, repo-scoped next links use the numeric `/repositories/{id}/…` form.
+    const repo = repoOf(c);
+    if (repo) url.pathname = url.pathname.replace(/^\/repos\/[^/]+\/[^/]+/, `/repositories/${repo.id}`);
+    const origin = world.linkOrigin ?? url.origin;
     const at = (n: number): string => {
-      const u = new URL(url);
+      const u = new URL(`${url.pathname}${url.search}`, origin);
       u.searchParams.set('page', String(n));
       return u.toString();
     };
@@ -166,7 +189,6 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     return { page: items.slice((pageNo - 1) * perPage, pageNo * perPage), link: rels.length ? { link: rels.join(', ') } : {} };
   };
 
-  const repoOf = (c: Context): RepoRec | undefined => world.repos.get(`${c.req.param('owner')}/${c.req.param('repo')}`);
 
   if (opts.copilot) mountCopilotReports(app, opts.copilot, world);
 
@@ -177,6 +199,22 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     return jsonResponse(200, JSON.stringify({ resources: { core, search }, rate: core }), rateHeaders());
   });
 
+  // GitHub's GraphQL endpoint, executed against GitHub's published schema (./graphql.ts).
+  app.post('/graphql', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return jsonResponse(400, errorBody(400, 'Problems parsing JSON', 'https://docs.github.com/graphql'));
+    }
+    const out = await executeGithubGraphql(world, body);
+    const g = world.graphqlBudget;
+    return jsonResponse(out.status, JSON.stringify(out.json), {
+      'x-ratelimit-limit': String(g.limit), 'x-ratelimit-remaining': String(Math.max(0, g.limit - g.used)), 'x-ratelimit-used': String(g.used),
+      'x-ratelimit-reset': String(g.resetAt), 'x-ratelimit-resource': 'graphql',
+    });
+  });
+
   app.get('/orgs/:org/repos', (c) => {
     if (c.req.param('org') !== world.org) return notFound();
     const sort = c.req.query('sort') ?? 'created';
@@ -185,7 +223,7 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     const repos = [...world.repos.values()].sort((a, b) => key(a).localeCompare(key(b)) || a.id - b.id);
     if (direction === 'desc') repos.reverse();
     const { page, link } = paginate(c, repos);
-    return respond(c, page.map((r) => repoJson(r, apiBase(c), world.orgId)), link);
+    return respond(c, page.map((r) => orgRepoJson(r, ser(c))), link);
   });
 
   app.get('/orgs/:org/teams/:slug/repos', (c) => {
@@ -193,15 +231,15 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     if (!names) return notFound();
     const repos = names.map((n) => world.repos.get(n)).filter((r): r is RepoRec => !!r);
     const { page, link } = paginate(c, repos);
-    return respond(c, page.map((r) => ({ ...repoJson(r, apiBase(c), world.orgId), role_name: 'write' })), link);
+    return respond(c, page.map((r) => ({ ...orgRepoJson(r, ser(c)), role_name: 'write' })), link);
   });
 
-  app.get('/repos/:owner/:repo', (c) => {
+  repoGet('', (c) => {
     const r = repoOf(c);
-    return r ? respond(c, repoJson(r, apiBase(c), world.orgId)) : notFound();
+    return r ? respond(c, orgRepoJson(r, ser(c))) : notFound();
   });
 
-  app.get('/repos/:owner/:repo/pulls', (c) => {
+  repoGet('/pulls', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
     const state = c.req.query('state') ?? 'open';
@@ -213,24 +251,28 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
       .sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number);
     if (direction === 'desc') pulls.reverse();
     const { page, link } = paginate(c, pulls);
-    return respond(c, page.map((p) => pullJson(r, p, apiBase(c))), link);
+    return respond(c, page.map((p) => pullJson(r, p, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/pulls/:number/reviews', (c) => {
+  repoGet('/pulls/:number/reviews', (c) => {
     const r = repoOf(c);
     const pr = r?.pulls.find((p) => String(p.number) === c.req.param('number'));
     if (!r || !pr) return notFound();
     const { page, link } = paginate(c, r.reviews.get(pr.number) ?? []);
-    return respond(c, page.map((rv) => reviewJson(r, pr, rv, apiBase(c))), link);
+    return respond(c, page.map((rv) => reviewJson(r, pr, rv, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/commits', (c) => {
+  repoGet('/commits', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
     const since = c.req.query('since');
     const until = c.req.query('until');
     if ((since && Number.isNaN(Date.parse(since))) || (until && Number.isNaN(Date.parse(until)))) {
       return jsonResponse(422, JSON.stringify({ message: 'Invalid request.\n\nInvalid date', documentation_url: DOCS, status: '422' }), rateHeaders());
+    }
+    // An empty repository has no branch to list: GitHub answers 409 Conflict (OpenAPI: repos/list-commits 409).
+    if (r.commits.length === 0) {
+      return jsonResponse(409, JSON.stringify({ message: 'Git Repository is empty.', documentation_url: 'https://docs.github.com/rest/commits/commits#list-commits', status: '409' }), rateHeaders());
     }
     let commits = [...r.commits];
     const sha = c.req.query('sha');
@@ -242,10 +284,10 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     commits = commits.filter((x) => (!since || Date.parse(x.date) >= Date.parse(since)) && (!until || Date.parse(x.date) <= Date.parse(until)));
     commits.reverse();
     const { page, link } = paginate(c, commits);
-    return respond(c, page.map((x) => commitJson(r, x, apiBase(c))), link);
+    return respond(c, page.map((x) => commitJson(r, x, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/deployments', (c) => {
+  repoGet('/deployments', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
     const q = c.req.query();
@@ -253,19 +295,20 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
       .filter((d) => (!q.environment || d.environment === q.environment) && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref) && (!q.task || q.task === 'deploy'))
       .sort((a, b) => b.id - a.id);
     const { page, link } = paginate(c, deployments);
-    return respond(c, page.map((d) => deploymentJson(r, d, apiBase(c))), link);
+    return respond(c, page.map((d) => deploymentJson(r, d, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/deployments/:id/statuses', (c) => {
+  repoGet('/deployments/:id/statuses', (c) => {
     const r = repoOf(c);
     const d = r?.deployments.find((x) => String(x.id) === c.req.param('id'));
     if (!r || !d) return notFound();
-    const statuses = [...(r.statuses.get(d.id) ?? [])].sort((a, b) => b.id - a.id);
+    // GitHub documents no order for statuses; served oldest first so a client must sort to find the latest.
+    const statuses = [...(r.statuses.get(d.id) ?? [])].sort((a, b) => a.id - b.id);
     const { page, link } = paginate(c, statuses);
-    return respond(c, page.map((s) => statusJson(r, d, s, apiBase(c))), link);
+    return respond(c, page.map((s) => statusJson(r, d, s, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/actions/runs', (c) => {
+  repoGet('/actions/runs', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
     const created = createdFilter(c.req.query('created'));
@@ -274,24 +317,39 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     const runs = r.runs
       .filter((x) => created(x.created_at) && (!q.event || x.event === q.event) && (!q.status || x.status === q.status || x.conclusion === q.status) && (!q.branch || x.head_branch === q.branch))
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
-    const { page, link } = paginate(c, runs);
-    return respond(c, { total_count: runs.length, workflow_runs: page.map((x) => runJson(r, x, apiBase(c))) }, link);
+    // With any filter, GitHub returns at most 1,000 results per search; total_count still counts them all.
+    const filtered = ['created', 'actor', 'branch', 'event', 'status', 'head_sha', 'check_suite_id'].some((k) => q[k] !== undefined);
+    const { page, link } = paginate(c, filtered ? runs.slice(0, RUNS_CAP) : runs);
+    return respond(c, { total_count: runs.length, workflow_runs: page.map((x) => runJson(r, x, ser(c))) }, link);
   });
 
-  app.get('/repos/:owner/:repo/releases', (c) => {
+  repoGet('/actions/runs/:runId', (c) => {
+    const r = repoOf(c);
+    const run = r?.runs.find((x) => String(x.id) === c.req.param('runId'));
+    return r && run ? respond(c, runJson(r, run, ser(c))) : notFound();
+  });
+
+  repoGet('/deployments/:id', (c) => {
+    const r = repoOf(c);
+    const d = r?.deployments.find((x) => String(x.id) === c.req.param('id'));
+    return r && d ? respond(c, deploymentJson(r, d, ser(c))) : notFound();
+  });
+
+  repoGet('/releases', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
     const releases = [...r.releases].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
     const { page, link } = paginate(c, releases);
-    return respond(c, page.map((x) => releaseJson(r, x, apiBase(c))), link);
+    return respond(c, page.map((x) => releaseJson(r, x, ser(c))), link);
   });
 
-  app.get('/repos/:owner/:repo/events', (c) => {
+  repoGet('/events', (c) => {
     const r = repoOf(c);
     if (!r) return notFound();
-    const events = [...r.events].reverse().slice(0, EVENTS_CAP);
+    const from = Date.now() - EVENTS_DAYS * 86_400_000;
+    const events = r.events.filter((e) => Date.parse(e.created_at) >= from).reverse().slice(0, EVENTS_CAP);
     const { page, link } = paginate(c, events);
-    return respond(c, page.map((e) => eventJson(r, e, apiBase(c))), { ...link, 'x-poll-interval': '60' });
+    return respond(c, page.map((e) => eventJson(r, e, ser(c))), { ...link, 'x-poll-interval': '60' });
   });
 
   app.notFound(() => notFound());

@@ -112,7 +112,9 @@ export function generateGithubWorld(org: OrgConfig, anchor: Date, weeks: number 
         if (created >= anchor.getTime()) continue;
         const author = pick(authors);
         const authorPod = world.people.get(author)?.homePod ?? '';
-        const pr = world.addPull(plan.fullName, { author, createdAt: ghTime(created), draft: rand() < 0.05 });
+        // Every fifth pull request comes from the author's fork (its login then shows in head.label and head.repo).
+        const fromFork = world.repo(plan.fullName).pulls.length % 5 === 4;
+        const pr = world.addPull(plan.fullName, { author, createdAt: ghTime(created), draft: rand() < 0.05, fromFork });
         // Review latency and lead time shrink as the unit matures.
         const reviewAt = created + (2 + 46 * (1 - m)) * (0.5 + rand()) * HOUR;
         const crossPod = rand() < 0.1 + 0.4 * m;

@@ -32,6 +32,10 @@ export interface PullRec {
   head_sha: string;
   merge_commit_sha: string | null;
   head_ref: string;
+  /** Login of the fork the head branch lives in, or null for a branch of the repo itself. */
+  head_fork_owner: string | null;
+  /** Free text as people write it (may quote an email address). */
+  body: string;
 }
 
 export interface ReviewRec {
@@ -83,7 +87,12 @@ export interface RunRec {
   run_number: number;
   created_at: string;
   updated_at: string;
+  /** Resets when the run is re-run (the id stays). */
+  run_started_at: string;
+  run_attempt: number;
   actor: GhUser;
+  /** Login of the fork a pull_request run's head commit came from, or null. */
+  head_fork_owner: string | null;
 }
 
 export interface ReleaseRec {
@@ -92,8 +101,10 @@ export interface ReleaseRec {
   name: string;
   draft: boolean;
   prerelease: boolean;
+  /** The date of the release's commit (GitHub's meaning), not of drafting or publishing. */
   created_at: string;
-  published_at: string;
+  /** Null while a draft. */
+  published_at: string | null;
   author: GhUser;
 }
 
@@ -161,6 +172,13 @@ export class GithubWorld {
   readonly people = new Map<string, GhPerson>();
   readonly requestLog: RequestLogEntry[] = [];
   rateBudget: RateBudget;
+  /** The GraphQL budget (points, GitHub's `graphql` resource), spent by the cost of each query. */
+  graphqlBudget: RateBudget;
+  /**
+   * When set, Link headers name this origin instead of the sandbox's own (a proxy or a hostile response pointing
+   * the client elsewhere): a client must not follow them with its token.
+   */
+  linkOrigin: string | null = null;
   private nextId = 4_000_000;
   private eventSeq = 30_000_000_000;
 
@@ -169,6 +187,7 @@ export class GithubWorld {
     // 15,000/h is an installation token on a GitHub Enterprise Cloud org (API-FACTS §2); a full demo sync
     // needs about 7,000 requests (one per PR for reviews, one per deployment for statuses), above a PAT's 5,000.
     this.rateBudget = { limit: 15_000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
+    this.graphqlBudget = { limit: 10_000, used: 0, resetAt: Math.floor(now.getTime() / 1000) + 3600 };
   }
 
   /** Allocates a unique numeric id (deterministic for a given generation order). */
@@ -212,8 +231,8 @@ export class GithubWorld {
     repo.events.push({ id: String(this.eventSeq), type, actor, created_at: at, payload });
   }
 
-  /** Opens a pull request (with its head commit pushed), as a person would. */
-  addPull(fullName: string, o: { author: string; createdAt: string; title?: string; draft?: boolean }): PullRec {
+  /** Opens a pull request (with its head commit pushed), as a person would; `fromFork` puts the branch in the author's fork. */
+  addPull(fullName: string, o: { author: string; createdAt: string; title?: string; draft?: boolean; fromFork?: boolean }): PullRec {
     const repo = this.repo(fullName);
     const number = repo.pulls.length + 1;
     const headSha = fakeSha(`${fullName}#${number}:head`);
@@ -221,11 +240,13 @@ export class GithubWorld {
       id: this.newId(), number, title: o.title ?? `Improve ${repo.name} step ${number}`, user: this.user(o.author),
       state: 'open', draft: o.draft ?? false, created_at: o.createdAt, updated_at: o.createdAt, closed_at: null,
       merged_at: null, head_sha: headSha, merge_commit_sha: null, head_ref: `feature/${number}`,
+      head_fork_owner: o.fromFork ? o.author : null,
+      body: `Closes the step ${number} follow-up. Questions to ${this.people.get(o.author)?.email ?? 'the team'}.`,
     };
     repo.pulls.push(pr);
     repo.reviews.set(number, []);
     repo.pushed_at = maxTime(repo.pushed_at, o.createdAt);
-    this.pushEvent(repo, 'PushEvent', pr.user, o.createdAt, { ref: `refs/heads/${pr.head_ref}`, head: headSha });
+    this.pushEvent(repo, 'PushEvent', pr.user, o.createdAt, { ...pushPayload(headSha, this.people.get(o.author) ?? null, pr.title), ref: `refs/heads/${pr.head_ref}` });
     this.pushEvent(repo, 'PullRequestEvent', pr.user, o.createdAt, { action: 'opened', number });
     return pr;
   }
@@ -239,7 +260,7 @@ export class GithubWorld {
     };
     repo.reviews.get(number)?.push(review);
     pr.updated_at = maxTime(pr.updated_at, o.submittedAt);
-    this.pushEvent(repo, 'PullRequestReviewEvent', review.user, o.submittedAt, { action: 'created', number });
+    this.pushEvent(repo, 'PullRequestReviewEvent', review.user, o.submittedAt, { action: 'created', number, review_id: review.id });
     return review;
   }
 
@@ -264,7 +285,7 @@ export class GithubWorld {
       const author = this.people.get(pr.user.login) ?? null;
       repo.commits.push({ sha, message: `Merge pull request #${number}`, author, date: o.at, parents: [pr.head_sha] });
       repo.pushed_at = maxTime(repo.pushed_at, o.at);
-      this.pushEvent(repo, 'PushEvent', actor, o.at, { ref: 'refs/heads/main', head: sha });
+      this.pushEvent(repo, 'PushEvent', actor, o.at, pushPayload(sha, this.people.get(pr.user.login) ?? null, `Merge pull request #${number}`));
     }
     this.pushEvent(repo, 'PullRequestEvent', actor, o.at, { action: 'closed', number });
     return pr;
@@ -280,7 +301,7 @@ export class GithubWorld {
     };
     repo.commits.push(c);
     repo.pushed_at = maxTime(repo.pushed_at, o.date);
-    this.pushEvent(repo, 'PushEvent', this.user(o.author), o.date, { ref: 'refs/heads/main', head: sha });
+    this.pushEvent(repo, 'PushEvent', this.user(o.author), o.date, pushPayload(sha, c.author, c.message));
     return c;
   }
 
@@ -318,11 +339,16 @@ export class GithubWorld {
   }
 
   /** Records a workflow run; like deployments, runs are absent from the public events feed. */
-  addRun(fullName: string, o: Omit<RunRec, 'id' | 'run_number' | 'workflow_id' | 'path' | 'head_branch' | 'status' | 'actor'> & { actor: string; status?: RunRec['status'] }): RunRec {
+  addRun(
+    fullName: string,
+    o: Omit<RunRec, 'id' | 'run_number' | 'workflow_id' | 'path' | 'head_branch' | 'status' | 'actor' | 'run_started_at' | 'run_attempt' | 'head_fork_owner'>
+      & { actor: string; status?: RunRec['status']; fromFork?: boolean },
+  ): RunRec {
     const repo = this.repo(fullName);
     const file = o.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const { fromFork, ...fields } = o;
     const run: RunRec = {
-      ...o, id: this.newId(), run_number: repo.runs.filter((r) => r.name === o.name).length + 1,
+      ...fields, run_started_at: o.created_at, run_attempt: 1, head_fork_owner: fromFork ? o.actor : null, id: this.newId(), run_number: repo.runs.filter((r) => r.name === o.name).length + 1,
       workflow_id: 600_000 + (seedHash(`${fullName}:${o.name}`) % 100_000), path: `.github/workflows/${file}.yml`,
       head_branch: 'main', status: o.status ?? 'completed', actor: this.user(o.actor),
     };
@@ -330,21 +356,66 @@ export class GithubWorld {
     return run;
   }
 
-  addRelease(fullName: string, o: { by: string; at: string; tag: string; prerelease?: boolean }): ReleaseRec {
+  /**
+   * Publishes a release at `at` (or drafts it, with `draft`). Like GitHub, `created_at` is the date of the release's
+   * commit: the newest commit on the default branch at that time (or `at` in a repo without commits).
+   */
+  addRelease(fullName: string, o: { by: string; at: string; tag: string; prerelease?: boolean; draft?: boolean }): ReleaseRec {
     const repo = this.repo(fullName);
+    const commitAt = repo.commits.filter((c) => Date.parse(c.date) <= Date.parse(o.at)).map((c) => c.date)
+      .sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1) ?? o.at;
     const rel: ReleaseRec = {
-      id: this.newId(), tag_name: o.tag, name: o.tag, draft: false, prerelease: o.prerelease ?? false,
-      created_at: o.at, published_at: o.at, author: this.user(o.by),
+      id: this.newId(), tag_name: o.tag, name: o.tag, draft: o.draft === true, prerelease: o.prerelease ?? false,
+      created_at: commitAt, published_at: o.draft ? null : o.at, author: this.user(o.by),
     };
     repo.releases.push(rel);
-    this.pushEvent(repo, 'ReleaseEvent', rel.author, o.at, { action: 'published', tag: o.tag });
+    if (!o.draft) this.pushEvent(repo, 'ReleaseEvent', rel.author, o.at, { action: 'published', tag: o.tag });
     return rel;
+  }
+
+  /** Publishes a draft: it keeps its (lower) id and its commit date. */
+  publishRelease(fullName: string, id: number, at: string): ReleaseRec {
+    const repo = this.repo(fullName);
+    const rel = repo.releases.find((r) => r.id === id);
+    if (!rel) throw new Error(`sandbox has no release ${id} in ${fullName}`);
+    rel.draft = false;
+    rel.published_at = at;
+    this.pushEvent(repo, 'ReleaseEvent', rel.author, at, { action: 'published', tag: rel.tag_name });
+    return rel;
+  }
+
+  /** Re-runs a workflow run: same id, next attempt, queued again with no conclusion, run_started_at reset. */
+  rerunRun(fullName: string, id: number, at: string): RunRec {
+    const run = this.run(fullName, id);
+    Object.assign(run, { status: 'queued', conclusion: null, run_attempt: run.run_attempt + 1, run_started_at: at, updated_at: at });
+    return run;
+  }
+
+  /** Finishes a queued or running workflow run. */
+  completeRun(fullName: string, id: number, o: { conclusion: NonNullable<RunRec['conclusion']>; at: string }): RunRec {
+    const run = this.run(fullName, id);
+    Object.assign(run, { status: 'completed', conclusion: o.conclusion, updated_at: o.at });
+    return run;
+  }
+
+  run(fullName: string, id: number): RunRec {
+    const run = this.repo(fullName).runs.find((r) => r.id === id);
+    if (!run) throw new Error(`sandbox has no run ${id} in ${fullName}`);
+    return run;
   }
 
   /** Exhausts the primary budget until `resetInSeconds` from now (tests of primary rate limiting). */
   exhaustBudget(resetInSeconds: number, now: Date = new Date()): void {
     this.rateBudget = { ...this.rateBudget, used: this.rateBudget.limit, resetAt: Math.floor(now.getTime() / 1000) + resetInSeconds };
   }
+}
+
+/** A PushEvent payload as GitHub sends it: the pushed commits carry their git author's name and email. */
+function pushPayload(sha: string, author: GhPerson | null, message: string): Record<string, unknown> {
+  return {
+    ref: 'refs/heads/main', head: sha, size: 1, distinct_size: 1,
+    commits: [{ sha, author: { name: author?.name ?? 'ci-bot', email: author?.email ?? 'ci-bot@build.example' }, message, distinct: true }],
+  };
 }
 
 function maxTime(a: string, b: string): string {

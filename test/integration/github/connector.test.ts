@@ -69,7 +69,7 @@ describe('GitHub connector over the sandbox', () => {
 
   it('sends the Authorization header on every request', async () => {
     await sync();
-    expect(gh.world.requestLog.length).toBeGreaterThan(10);
+    expect(gh.world.requestLog.length).toBeGreaterThan(5);
     expect(gh.world.requestLog.every((r) => r.hasAuthorization)).toBe(true);
   });
 
@@ -82,7 +82,7 @@ describe('GitHub connector over the sandbox', () => {
     expect(second.activities).toEqual([]);
   });
 
-  it('fetches reviews only for the pull request that changed after world.addPull', async () => {
+  it('reads a pull request changed after world.addPull and its review with one GraphQL query, no per-PR requests', async () => {
     const first = await sync();
     const author = gh.world.repo('acme/recsys').pulls[0]?.user.login as string;
     const reviewer = gh.world.repo('acme/recsys').pulls[1]?.user.login as string;
@@ -91,9 +91,11 @@ describe('GitHub connector over the sandbox', () => {
     gh.world.addReview('acme/recsys', pr.number, { reviewer, submittedAt: at });
     gh.world.requestLog.length = 0;
     const second = await sync({ cursor: first.outcome.cursor, asOf: new Date(ANCHOR.getTime() + 3_600_000).toISOString() });
-    const reviewCalls = gh.world.requestLog.filter((r) => r.path.endsWith('/reviews')).map((r) => r.path);
-    expect(reviewCalls).toEqual([`/repos/acme/recsys/pulls/${pr.number}/reviews`]);
-    expect(ids(second.activities, 'review')).toHaveLength(1);
+    expect(gh.world.requestLog.filter((r) => r.path.includes('/pulls'))).toEqual([]);
+    // Pull requests and deployments: one GraphQL query each.
+    expect(gh.world.requestLog.filter((r) => r.path === '/graphql')).toHaveLength(2);
+    const review = gh.world.repo('acme/recsys').reviews.get(pr.number)?.[0];
+    expect(ids(second.activities, 'review')).toContain(`github:review:acme/recsys#${pr.number}/${review?.id}`);
     expect(ids(second.activities, 'pull-request')).toContain(`github:pr:acme/recsys#${pr.number}`);
     expect(gh.world.requestLog.filter((r) => r.path.includes('/teams/'))).toEqual([]);
   });
@@ -109,9 +111,9 @@ describe('GitHub connector over the sandbox', () => {
   });
 
   it('waits out a 429 with Retry-After and then succeeds', async () => {
-    gh.faults.add({ api: 'github', path: '/pulls', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, times: 1 });
+    gh.faults.add({ api: 'github', path: '/graphql', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, times: 1 });
     const { activities } = await sync();
-    const statuses = gh.world.requestLog.filter((r) => r.path === '/repos/acme/recsys/pulls').map((r) => r.status);
+    const statuses = gh.world.requestLog.filter((r) => r.path === '/graphql').map((r) => r.status);
     expect(statuses.slice(0, 2)).toEqual([429, 200]);
     expect(ids(activities, 'pull-request').length).toBe(gh.world.repo('acme/recsys').pulls.length);
   });
@@ -124,7 +126,7 @@ describe('GitHub connector over the sandbox', () => {
   });
 
   it('fails the binding with a clear reason when the rate-limit wait exceeds the maximum', async () => {
-    gh.faults.add({ api: 'github', path: '/pulls', fault: { kind: 'rate-limit', secondary: true, retryAfterSeconds: 600 } });
+    gh.faults.add({ api: 'github', path: '/graphql', fault: { kind: 'rate-limit', secondary: true, retryAfterSeconds: 600 } });
     const err = await sync().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceHttpError);
     expect((err as Error).message).toMatch(/wait of 600s exceeds the maximum of 5s/);
@@ -147,16 +149,16 @@ describe('GitHub connector over the sandbox', () => {
   });
 
   it('fails the binding on a truncated page without handing that page on', async () => {
-    gh.faults.add({ api: 'github', path: '/deployments', method: 'GET', fault: { kind: 'truncated' }, times: 1 });
+    gh.faults.add({ api: 'github', path: '/releases', method: 'GET', fault: { kind: 'truncated' }, times: 1 });
     const pages: RawPage[] = [];
     const err = await sync({ pagesOut: pages }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedPageError);
-    expect(pages.some((p) => p.stream.startsWith('pulls:'))).toBe(true);
-    expect(pages.some((p) => p.stream.startsWith('deployments:'))).toBe(false);
+    expect(pages.some((p) => p.stream.startsWith('pulls-graphql:'))).toBe(true);
+    expect(pages.some((p) => p.stream.startsWith('releases:'))).toBe(false);
   });
 
   it('never normalises an HTML page served with status 200', async () => {
-    gh.faults.add({ api: 'github', path: '/pulls', fault: { kind: 'html-200' }, times: 1 });
+    gh.faults.add({ api: 'github', path: '/graphql', fault: { kind: 'html-200' }, times: 1 });
     let normalised = 0;
     const binding = bindingOf(gh.org, 'pod:recsys/github');
     const err = await source.collect({
@@ -188,7 +190,7 @@ describe('GitHub connector over the sandbox', () => {
 
   it('hands on raw pages with no login, name or email of anyone in the world (raw pages are stored)', async () => {
     const { pages } = await sync({ bindingId: 'network:mlops/github' });
-    expect(pages.some((p) => p.stream.startsWith('reviews:'))).toBe(true);
+    expect(pages.some((p) => p.stream.startsWith('pulls-graphql:'))).toBe(true);
     const text = JSON.stringify(pages).toLowerCase();
     for (const p of gh.world.people.values()) {
       for (const needle of [p.login, p.name, p.email]) expect(text).not.toContain(needle.toLowerCase());
