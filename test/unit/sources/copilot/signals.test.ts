@@ -96,7 +96,7 @@ describe('Copilot signals', () => {
 });
 
 describe('organisation adoption against delivery', () => {
-  it('sums measured pods\' mean active members over their sizes and leaves pods below the group size out', () => {
+  it('sums measured pods\' mean active members over their sizes and leaves pods below the group size out; the org deploy mean needs every pod readable', () => {
     const o = org();
     // pod:ten has 8 active of 10 on four measured days → 8 / 10; pod:no-team has no team and is left out.
     const acts = [2, 3, 4, 5].map((d) => measured(d, { active: 8 }));
@@ -104,7 +104,12 @@ describe('organisation adoption against delivery', () => {
     const orgUnit = listUnits(o).find((u) => u.ref === 'org') as Unit;
     const out = deriveSignals(env, orgUnit, [{ id: 'copilot.org-active-user-share', windowDays: 28 }, { id: 'github.org-deploys-per-week-per-pod', windowDays: 28 }]);
     expect(out.get('copilot.org-active-user-share')?.value).toMatchObject({ status: 'scored', value: 0.8 });
-    // GitHub is readable for pod:ten with no deployment (a real 0) and not collected for pod:no-team.
-    expect(out.get('github.org-deploys-per-week-per-pod')?.value).toMatchObject({ status: 'scored', value: 0 });
+    // GitHub is readable for pod:ten but not collected for pod:no-team: an org-wide mean over the readable pods only
+    // would rise when a weak pod's binding is hidden, so the org signal is missing until every pod can be read.
+    expect(out.get('github.org-deploys-per-week-per-pod')?.value).toMatchObject({ status: 'missing' });
+    // With both pods' GitHub readable and no deployment anywhere, the mean is a real 0.
+    const both = createSignalEnvironment({ org: o, asOf: AS_OF, activities: acts, sources: [...OK, { source: 'github', bindingId: 'pod:ten/github', status: 'ok' }, { source: 'github', bindingId: 'pod:no-team/github', status: 'ok' }] });
+    const all = deriveSignals(both, orgUnit, [{ id: 'github.org-deploys-per-week-per-pod', windowDays: 28 }]);
+    expect(all.get('github.org-deploys-per-week-per-pod')?.value).toMatchObject({ status: 'scored', value: 0 });
   });
 });
