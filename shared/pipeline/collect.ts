@@ -1,4 +1,4 @@
-import { actorHasher, RadarError } from '../kernel/index.js';
+import { actorHasher, RadarError, safeEvidenceUrl } from '../kernel/index.js';
 import { listBindings } from '../org/index.js';
 import type { Binding, OrgConfig } from '../org/index.js';
 import type { Activity, RawPage } from '../sources/contract.js';
@@ -83,7 +83,7 @@ export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts
         pages += 1;
         // Normalise now (pure): a malformed page fails the binding before anything is merged.
         const items = plugin.normalise(page, { binding, rawKey: key, hashActor, baseUrl: sourceConfig.baseUrl });
-        for (const a of items) fresh.push(a);
+        for (const a of items) fresh.push(withSafeEvidenceUrl(a));
       },
     });
     const outcome = await raceAbort(collecting, controller.signal);
@@ -167,6 +167,14 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
  * An activity whose content is unchanged keeps its stored version (and its rawRef), so re-reading the same item
  * in a rerun leaves the stored bytes identical. Output is sorted by id.
  */
+/**
+ * Evidence links come from vendor data: only an http(s) URL is kept as an activity's link, anything else (a
+ * `javascript:` or `data:` URL in a vendor field) is stored as no link at all.
+ */
+export function withSafeEvidenceUrl(activity: Activity): Activity {
+  return safeEvidenceUrl(activity.url) === null ? { ...activity, url: '' } : activity;
+}
+
 export function mergeActivities(stored: readonly Activity[], fresh: readonly Activity[], removedIds: readonly string[]): Activity[] {
   const byId = new Map<string, Activity>();
   for (const a of stored) byId.set(a.id, a);

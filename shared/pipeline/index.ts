@@ -2,7 +2,7 @@
 // local runner. functions/ (Lambda) and shared/cli (local) call only what is exported here.
 export type { CollectTask, RunPlan, Scorer, PipelineDeps, RunProgress } from './types.js';
 export { planRun, normaliseAsOf, scheduledRunId } from './plan.js';
-export { collectBinding, mergeActivities, failedOutcome } from './collect.js';
+export { collectBinding, mergeActivities, failedOutcome, withSafeEvidenceUrl } from './collect.js';
 export type { CollectOptions } from './collect.js';
 export { scoreRun, saveBindingOutcome, loadBindingOutcomes, loadAllActivities, activitiesAsOf, buildSourceStatuses } from './score.js';
 export { runScheduled, collectAll } from './run.js';

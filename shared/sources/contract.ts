@@ -8,7 +8,7 @@ export type AttrValue = string | number | boolean | null | string[];
 
 /**
  * The kinds of normalised, team-level events. Each source documents which attributes it fills:
- * - `issue` (jira): at=created; attrs key, project, type, statusCategory (new|indeterminate|done), labels[],
+ * - `issue` (jira): at=created; attrs key, project, type, statusCategory (new|indeterminate|done), labels[], components[],
  *   resolvedAt|null, updatedAt, parentKey|null
  * - `issue-transition` (jira changelog): at=change time; attrs issueKey, fromCategory, toCategory, toStatus
  * - `sprint` (jira agile): at=startDate; attrs state, endAt, completeAt|null, hasGoal

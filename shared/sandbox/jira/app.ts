@@ -26,6 +26,7 @@ const NAVIGABLE_FIELDS = [
   'status',
   'issuetype',
   'labels',
+  'components',
   'created',
   'updated',
   'resolutiondate',
@@ -177,6 +178,10 @@ function renderIssue(world: JiraWorld, issue: JiraIssue, fields: Set<string>, ch
         break;
       case 'labels':
         f.labels = [...issue.labels];
+        break;
+      case 'components':
+        // Jira's ComponentJsonBean as search returns it: self, id, name (jira.js version3/models/projectComponent).
+        f.components = issue.components.map((name, i) => ({ self: `${base}/rest/api/3/component/${10000 + i}`, id: String(10000 + i), name }));
         break;
       case 'created':
         f.created = jiraTimestamp(issue.created);

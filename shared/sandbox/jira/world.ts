@@ -73,6 +73,8 @@ export interface JiraIssue {
   type: JiraIssueTypeName;
   summary: string;
   labels: string[];
+  /** Project component names (Jira's `components` field). */
+  components: string[];
   /** Epoch ms. */
   created: number;
   updated: number;
@@ -120,6 +122,7 @@ export interface NewIssue {
   type?: JiraIssueTypeName;
   summary?: string;
   labels?: string[];
+  components?: string[];
   created?: Date;
   parentKey?: string | null;
   reporter?: JiraPerson;
@@ -196,6 +199,7 @@ export class JiraWorld {
       type: input.type ?? 'Story',
       summary: input.summary ?? 'Untitled work item',
       labels: [...(input.labels ?? [])],
+      components: [...(input.components ?? [])],
       created,
       updated: created,
       resolved: null,

@@ -34,7 +34,7 @@ import {
 // page names a status id it does not hold. Deleted or moved issues never show up in an `updated` search, so a
 // weekly reconciliation pass lists all ids; an issue deleted between search and its changelog fetch (404) is gone.
 
-const SEARCH_FIELDS = ['status', 'issuetype', 'labels', 'created', 'updated', 'resolutiondate', 'parent', 'project', 'assignee', 'reporter'];
+const SEARCH_FIELDS = ['status', 'issuetype', 'labels', 'components', 'created', 'updated', 'resolutiondate', 'parent', 'project', 'assignee', 'reporter'];
 const PAGE_SIZE = 100;
 const IDS_PAGE_SIZE = 5000;
 const INLINE_HISTORY_LIMIT = 40;

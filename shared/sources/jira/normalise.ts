@@ -127,6 +127,7 @@ function normaliseSearch(page: RawPage, ctx: NormaliseContext): Activity[] {
         type: f.issuetype?.name ?? null,
         statusCategory: category !== undefined && isCategory(category) ? category : null,
         labels: [...(f.labels ?? [])].sort(),
+        components: (f.components ?? []).map((c) => c.name).sort(),
         resolvedAt: f.resolutiondate ? jiraTimeToIso(f.resolutiondate) : null,
         updatedAt: f.updated ? jiraTimeToIso(f.updated) : null,
         parentKey: f.parent?.key ?? null,

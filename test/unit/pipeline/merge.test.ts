@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Activity } from '../../../shared/sources/contract.js';
-import { mergeActivities } from '../../../shared/pipeline/index.js';
+import { mergeActivities, withSafeEvidenceUrl } from '../../../shared/pipeline/index.js';
 
 function activity(id: string, over: Partial<Activity> = {}): Activity {
   return {
@@ -39,4 +39,14 @@ describe('mergeActivities', () => {
       expect(a.map((x) => x.id)).toEqual([...new Set([...storedIds, ...freshIds])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
     },
   );
+});
+
+describe('evidence links at normalise time', () => {
+  it('keeps http(s) links and stores any other scheme (javascript:, data:, relative) as no link', () => {
+    expect(withSafeEvidenceUrl(activity('a')).url).toBe('https://example.test/a');
+    expect(withSafeEvidenceUrl(activity('b', { url: 'http://127.0.0.1:8080/browse/X-1' })).url).toBe('http://127.0.0.1:8080/browse/X-1');
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<b>x</b>', '/relative/path', 'JaVaScRiPt:alert(1)']) {
+      expect(withSafeEvidenceUrl(activity('c', { url: bad })).url).toBe('');
+    }
+  });
 });
