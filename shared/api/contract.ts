@@ -34,6 +34,11 @@ export interface OrgTrendPoint {
   principles: { principle: PrincipleId; name: string; score: number | null; level: Level | null }[];
   podsByLevel: LevelDistribution;
   /**
+   * The distribution of pod scores behind `podsByLevel` (quantiles, nearest rank), and how many pods sit within
+   * 2 points of a level line, where a small move flips their level. Absent when no pod was scored.
+   */
+  podScores?: { p10: number; p25: number; p50: number; p75: number; p90: number; nearBoundary: number; scored: number };
+  /**
    * AI adoption set against delivery (from the org card's `org.ai-assisted-delivery` signals): Copilot active members
    * as a share of measured pods, and production deployments per week per pod. Null where missing; absent on
    * snapshots scored before the rubric had them, or when the caller may not read the org unit.

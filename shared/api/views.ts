@@ -70,6 +70,15 @@ function aiAdoptionOf(card: UnitScorecard): Pick<OrgTrendPoint, 'aiAdoption'> {
   return { aiAdoption: { copilotActiveShare: value('copilot.org-active-user-share'), deploysPerWeekPerPod: value('github.org-deploys-per-week-per-pod') } };
 }
 
+/** Quantiles (nearest rank) of the pods' scores and the count within 2 points of a level line (25, 50, 75). */
+export function podScoresOf(scores: readonly number[]): Pick<OrgTrendPoint, 'podScores'> {
+  if (scores.length === 0) return {};
+  const sorted = [...scores].sort((a, b) => a - b);
+  const q = (p: number): number => round1(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number);
+  const nearBoundary = sorted.filter((s) => [25, 50, 75].some((line) => Math.abs(s - line) <= 2)).length;
+  return { podScores: { p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), nearBoundary, scored: sorted.length } };
+}
+
 /** Builds the executive trend from the org unit's history and its domains' histories (their rollups list pods). */
 export function buildOrgTrend(
   scope: Scope,
@@ -78,14 +87,18 @@ export function buildOrgTrend(
 ): OrgTrendResponse {
   const orgVisible = canRead(scope, 'org');
   const byAsOf = new Map<string, LevelDistribution>();
+  const scoresAt = new Map<string, number[]>();
   for (const history of domainHistories) {
     for (const card of history) {
       const dist = byAsOf.get(card.asOf) ?? emptyDistribution();
+      const scores = scoresAt.get(card.asOf) ?? [];
       for (const m of card.rollup?.members ?? []) {
         if (!m.unit.startsWith('pod:') || !canRead(scope, m.unit)) continue;
         dist[m.level === null ? 'none' : (String(m.level) as keyof LevelDistribution)] += 1;
+        if (m.score !== null) scores.push(m.score);
       }
       byAsOf.set(card.asOf, dist);
+      scoresAt.set(card.asOf, scores);
     }
   }
   const points: OrgTrendPoint[] = orgHistory.map((card) => ({
@@ -102,6 +115,7 @@ export function buildOrgTrend(
         }))
       : [],
     podsByLevel: byAsOf.get(card.asOf) ?? emptyDistribution(),
+    ...podScoresOf(scoresAt.get(card.asOf) ?? []),
     ...(orgVisible ? aiAdoptionOf(card) : {}),
   }));
   const domains = domainHistories
