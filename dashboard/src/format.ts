@@ -27,7 +27,7 @@ export function isRatio(unit: string | undefined): boolean {
 
 /** 0.43 → `43 %` (one decimal below 10 % so small shares do not all read 0 %). */
 export function fmtPercent(ratio0to1: number): string {
-  const pct = ratio0to1 * 100;
+  const pct = Math.round(ratio0to1 * 1000) / 10;
   return `${Math.abs(pct) < 10 && !Number.isInteger(pct) ? pct.toFixed(1) : Math.round(pct)} %`;
 }
 

@@ -91,8 +91,14 @@ describe('dashboard over scored demo data', () => {
       else {
         // The page rounds to one decimal (two below 1); compare the number it shows, not the raw float.
         const number = Number(/-?[\d.]+/.exec(shown)?.[0]);
-        expect(number).toBeCloseTo(s.value as number, 1);
-        expect(shown).toContain(s.unit);
+        // Shares read as percentages; everything else as the number and its unit.
+        if (s.unit === 'ratio') {
+          expect(Math.abs(number / 100 - (s.value as number))).toBeLessThanOrEqual(0.0051);
+          expect(shown).toContain('%');
+        } else {
+          expect(number).toBeCloseTo(s.value as number, 1);
+          expect(shown).toContain(s.unit);
+        }
       }
     }
     await p.screenshot({ path: `${OUT}/pod-scorecard-scored.png`, fullPage: true });
