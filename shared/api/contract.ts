@@ -189,6 +189,8 @@ export interface AttributionUnit {
   from: number;
   to: number;
   delta: number;
+  levelFrom: Level | null;
+  levelTo: Level | null;
   /** Points of the organisation's change this unit accounts for (its kind's weight share × its change ÷ units of the kind). */
   contribution: number;
 }

@@ -343,7 +343,7 @@ export function buildAttribution(
       const contribution = share * d;
       kindContribution += contribution;
       if (canRead(scope, c.unit)) {
-        units.push({ unit: c.unit, kind, name: c.name, from: round1(prev.score), to: round1(c.score), delta: round1(d), contribution: Math.round(contribution * 100) / 100 });
+        units.push({ unit: c.unit, kind, name: c.name, from: round1(prev.score), to: round1(c.score), delta: round1(d), levelFrom: prev.level ?? null, levelTo: c.level ?? null, contribution: Math.round(contribution * 100) / 100 });
       }
       // A unit's score is a mean over its scored dimensions: spread its share over their changes.
       const scored = c.dimensions.filter((x) => x.score !== undefined);

@@ -300,10 +300,10 @@ async function axeCounts(p: Page, view: string): Promise<{ serious: number; crit
   const r = await p.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
     const res = await axe.run(document, { resultTypes: ['violations'] });
-    return res.violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length }));
+    return res.violations.map((v) => ({ id: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length, first: JSON.stringify((v.nodes[0] as { target?: unknown; failureSummary?: string } | undefined)?.target ?? '') + ' ' + ((v.nodes[0] as { failureSummary?: string } | undefined)?.failureSummary ?? '').slice(0, 160) }));
   });
   const count = (impact: string) => r.filter((v) => v.impact === impact).length;
-  const out = { serious: count('serious'), critical: count('critical'), ids: r.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}×${v.nodes}`) };
+  const out = { serious: count('serious'), critical: count('critical'), ids: r.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}×${v.nodes}: ${v.first}`) };
   process.stdout.write(`axe ${view}: critical ${out.critical}, serious ${out.serious}, moderate ${count('moderate')}, minor ${count('minor')}${out.ids.length ? ` (${out.ids.join(', ')})` : ''}\n`);
   return out;
 }
@@ -500,12 +500,14 @@ describe('accessibility, phone widths and screenshots of every view', () => {
     it(`has no serious or critical axe-core violation on the ${v.name} view, and no table or chart clipped at 1440×900 or 390×844`, async () => {
       const wide = await open(v.hash, { width: 1440, height: 900 });
       await wide.screenshot({ path: `${OUT}/${v.name}-1440x900.png`, fullPage: true });
+      await wide.screenshot({ path: `${OUT}/${v.name}-1440x900-first-screen.png` });
       const counts = await axeCounts(wide, v.name);
       expect(counts.ids).toEqual([]);
       expect(pageErrors).toEqual([]);
       await wide.close();
       const phone = await open(v.hash, { width: 390, height: 844 });
       await phone.screenshot({ path: `${OUT}/${v.name}-390x844.png`, fullPage: true });
+      await phone.screenshot({ path: `${OUT}/${v.name}-390x844-first-screen.png` });
       expect(await clippedWithoutScroll(phone)).toEqual([]);
       expect(await overflowing(phone)).toEqual([]);
     });

@@ -2,7 +2,7 @@ import type { AttributionResponse, GridResponse, MoversResponse, Mover, OrgTrend
 import { getJson } from '../api.js';
 import { fittedScoreAxis, LEVEL_COLOURS, levelBands, makeChart, rubricMarkers, seriesColour } from '../charts.js';
 import { chartCanvas, h } from '../dom.js';
-import { day, fmtDelta, fmtScore, hashParams, KIND_NAMES, LEVEL_NAMES, levelLabel, setHashParams, unitHref } from '../format.js';
+import { day, fmtDelta, fmtScore, hashParams, KIND_NAMES, LEVEL_NAMES, levelLabel, unitHref } from '../format.js';
 import { delta, kpi, levelBadge } from '../widgets.js';
 import { gridSection } from './grid.js';
 
@@ -53,6 +53,17 @@ function moverList(title: string, movers: Mover[], testid: string): HTMLElement 
           ),
         ),
   );
+}
+
+/**
+ * The biggest pod risers and fallers of the period, from the attribution's per-unit changes (the same two
+ * snapshots and the same ordering as /api/movers), so the overview needs no second pair of snapshot reads.
+ */
+export function moversOf(a: AttributionResponse, limit: number): MoversResponse {
+  const pods: Mover[] = a.units.filter((u) => u.kind === 'pod').map((u) => ({ unit: u.unit, kind: u.kind, name: u.name, from: u.from, to: u.to, delta: u.delta, levelFrom: u.levelFrom, levelTo: u.levelTo }));
+  const risers = pods.filter((m) => m.delta > 0).sort((x, y) => y.delta - x.delta || x.unit.localeCompare(y.unit)).slice(0, limit);
+  const fallers = pods.filter((m) => m.delta < 0).sort((x, y) => x.delta - y.delta || x.unit.localeCompare(y.unit)).slice(0, limit);
+  return { kind: 'pod', weeks: a.weeks, from: a.from, to: a.to, rubricChanged: a.rubricChanged, risers, fallers };
 }
 
 /** One ranked bar: a signed contribution drawn left or right of a centre line, scaled to the largest. */
@@ -119,12 +130,12 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
   const params = hashParams();
   const weeksParam = Number(params.get('weeks'));
   const weeks = PERIODS.includes(weeksParam) ? weeksParam : MOVER_WEEKS;
-  const [trend, movers, grid, attribution] = await Promise.all([
+  const [trend, grid, attribution] = await Promise.all([
     getJson<OrgTrendResponse>('org/trend'),
-    getJson<MoversResponse>(`movers?kind=pod&weeks=${MOVER_WEEKS}&limit=5`),
     getJson<GridResponse>('grid'),
     getJson<AttributionResponse>(`attribution?weeks=${weeks}`),
   ]);
+  const movers = moversOf(attribution, 5);
   const allUnits = { units: grid.rows };
   const points = trend.points;
   const last = points[points.length - 1];
@@ -145,7 +156,7 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
         'div',
         { class: 'kpis' },
         trend.orgVisible ? kpi('Organisation score', fmtScore(last.score), levelBadge(last.level, 'org-level'), 'org-score') : null,
-        trend.orgVisible ? kpi(`Change, ${MOVER_WEEKS} weeks`, delta(orgDelta, 'org-delta')) : null,
+        trend.orgVisible ? kpi(`Change, ${weeks === 1 ? '1 week' : `${weeks} weeks`}`, delta(orgDelta, 'org-delta')) : null,
         kpi('Pods at L4+', String(last.podsByLevel['4'] + last.podsByLevel['5']), `of ${Object.values(last.podsByLevel).reduce((a, b) => a + b, 0)} pods`, 'pods-high'),
       ),
     ),
@@ -156,7 +167,6 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
 
   root.append(attributionSection(attribution, weeks));
   root.append(h('div', { class: 'grid' }, gridSection(grid, { headingId: 'grid-h', heading: 'Units × dimensions' })));
-  if (weeks !== MOVER_WEEKS) setHashParams({ weeks: String(weeks) });
 
   const orgCanvas = chartCanvas('chart-org-score', 'Organisation score over time, with rubric version changes marked');
   const principlesCanvas = chartCanvas('chart-principles', 'The four principles over time');
@@ -205,7 +215,7 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'mv-h', 'data-testid': 'movers' },
-        h('h2', { id: 'mv-h' }, `Biggest movers, last ${MOVER_WEEKS} weeks`),
+        h('h2', { id: 'mv-h' }, `Biggest movers, ${weeks === 1 ? 'last week' : `last ${weeks} weeks`}`),
         h('div', { class: 'movers' }, moverList('Rising', movers.risers, 'risers'), moverList('Falling', movers.fallers, 'fallers')),
         movers.rubricChanged ? h('p', { class: 'note' }, 'The rubric changed in this period; part of each move is the rubric’s.') : null,
       ),
