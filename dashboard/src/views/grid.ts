@@ -130,6 +130,7 @@ export function gridSection(grid: GridResponse, opts: { headingId: string; headi
         downloadButton('Export CSV', `radar-grid-${grid.asOf ? day(grid.asOf) : 'empty'}.csv`, () => gridCsv(grid, rows, dims), 'grid-csv'),
       ),
       h('p', { class: 'note', 'data-testid': 'grid-count' }, `${rows.length} unit(s) × ${dims.length} dimension(s). Cells show the level and the share of the dimension’s signals with data (coverage). Click a column header to sort.`),
+      h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, 'Scroll the table sideways for every dimension →'),
       h(
         'div',
         { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Units by dimension, scrolls sideways' },

@@ -107,7 +107,7 @@ export async function renderUnits(root: HTMLElement): Promise<void> {
         select('units-level', 'Level', f.level, [{ value: '', label: 'All levels' }, ...[1, 2, 3, 4, 5].map((l) => ({ value: String(l), label: `L${l}` })), { value: 'none', label: 'No level' }], (v) => update({ level: v })),
       ),
       h('p', { class: 'note', role: 'status', 'data-testid': 'units-count' }, `${list.length} of ${rows.length} units`),
-      h('p', { class: 'scroll-hint' }, 'The table scrolls sideways.'),
+      h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, 'Scroll the table sideways for every column →'),
       h(
         'div',
         { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Units table, scrolls sideways' },
