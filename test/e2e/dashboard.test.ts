@@ -522,3 +522,18 @@ describe('accessibility, phone widths and screenshots of every view', () => {
     expect(await p.evaluate(() => document.activeElement?.getAttribute('data-sort'))).toBe('score');
   });
 });
+
+describe('print', () => {
+  it('prints the executive view without navigation or controls, to an A4 PDF', async () => {
+    const p = await open('#/');
+    await p.emulateMedia({ media: 'print' });
+    const shown = await p.evaluate(() => ({
+      topbar: getComputedStyle(document.querySelector('.topbar') as HTMLElement).display,
+      filters: getComputedStyle(document.querySelector('.filters') as HTMLElement).display,
+      why: getComputedStyle(document.querySelector('[data-testid="why-it-moved"]') as HTMLElement).display,
+    }));
+    expect(shown).toEqual({ topbar: 'none', filters: 'none', why: 'block' });
+    const pdf = await p.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
