@@ -108,3 +108,50 @@ export const levelAxis = {
   ticks: { stepSize: 1, callback: (v: string | number) => `L${v}` },
   title: { display: true, text: 'level' },
 };
+
+/**
+ * A score axis fitted to the data (padded, on 5-point steps, inside 0–100), so series that sit in 60–95 do not
+ * overlap in a thin band of a 0–100 axis. Level bands (drawn by `levelBands`) keep the absolute scale readable.
+ */
+export function fittedScoreAxis(values: readonly (number | null | undefined)[], title = 'score'): Record<string, unknown> {
+  const present = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (present.length === 0) return scoreAxis;
+  const lo = Math.max(0, Math.floor((Math.min(...present) - 3) / 5) * 5);
+  const hi = Math.min(100, Math.ceil((Math.max(...present) + 3) / 5) * 5);
+  const span = Math.max(hi - lo, 10);
+  return { min: lo, max: Math.min(100, lo + span), ticks: { stepSize: span > 40 ? 10 : 5 }, title: { display: true, text: `${title} (axis fitted to the data)` } };
+}
+
+// Scores map to levels in 25-point bands (levelFromScore); faint tints of the level colours, behind the data.
+const BAND_TINTS = ['rgba(179,38,30,0.07)', 'rgba(224,123,57,0.08)', 'rgba(212,167,44,0.10)', 'rgba(47,143,191,0.09)', 'rgba(27,122,75,0.09)'];
+
+/** Draws the level bands (L1 0–25 … L5 100) behind the datasets on the given score axis, labelled at the right. */
+export function levelBands(axisId = 'y'): Plugin {
+  return {
+    id: 'levelBands',
+    beforeDatasetsDraw(chart) {
+      const scale = chart.scales[axisId];
+      if (!scale) return;
+      const { ctx, chartArea } = chart;
+      const vertical = scale.isHorizontal() === false;
+      ctx.save();
+      for (let l = 0; l < 5; l++) {
+        const from = Math.max(l * 25, scale.min);
+        const to = Math.min(l === 4 ? 100 : (l + 1) * 25, scale.max);
+        if (to <= from) continue;
+        const a = scale.getPixelForValue(from);
+        const b = scale.getPixelForValue(to);
+        ctx.fillStyle = BAND_TINTS[l] as string;
+        if (vertical) ctx.fillRect(chartArea.left, Math.min(a, b), chartArea.right - chartArea.left, Math.abs(b - a));
+        else ctx.fillRect(Math.min(a, b), chartArea.top, Math.abs(b - a), chartArea.bottom - chartArea.top);
+        if (vertical && Math.abs(b - a) > 12) {
+          ctx.fillStyle = 'rgba(74,85,104,0.75)';
+          ctx.font = '600 10px system-ui, sans-serif';
+          ctx.textAlign = 'right';
+          ctx.fillText(`L${l + 1}`, chartArea.right - 4, Math.min(a, b) + 11);
+        }
+      }
+      ctx.restore();
+    },
+  };
+}

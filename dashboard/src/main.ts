@@ -5,6 +5,7 @@ import type { Session } from './auth.js';
 import { destroyCharts } from './charts.js';
 import { h } from './dom.js';
 import { renderExecutive } from './views/executive.js';
+import { renderGrid } from './views/grid.js';
 import { renderRuns } from './views/runs.js';
 import { renderUnit } from './views/unit.js';
 import { renderUnits } from './views/units.js';
@@ -13,7 +14,7 @@ import { errorBox, loading } from './widgets.js';
 // Hash routing: every view has a URL (#/, #/units, #/unit/pod:recsys?asOf=…, #/runs) that survives a reload and
 // needs no server-side routes, so the same files work from S3 and from `radar serve`.
 
-type Route = { view: 'executive' | 'units' | 'runs'; title: string } | { view: 'unit'; unit: string; asOf?: string; title: string } | { view: 'missing'; title: string };
+type Route = { view: 'executive' | 'units' | 'runs' | 'grid'; title: string } | { view: 'unit'; unit: string; asOf?: string; title: string } | { view: 'missing'; title: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (path === '' || path === '/') return { view: 'executive', title: 'Overview' };
   if (path === '/units') return { view: 'units', title: 'Units' };
   if (path === '/runs') return { view: 'runs', title: 'Run health' };
+  if (path === '/grid') return { view: 'grid', title: 'Units × dimensions' };
   const m = /^\/unit\/(.+)$/.exec(path);
   if (m) {
     const unit = decodeURIComponent(m[1] as string);
@@ -50,6 +52,7 @@ async function render(): Promise<void> {
     if (route.view === 'executive') await renderExecutive(view);
     else if (route.view === 'units') await renderUnits(view);
     else if (route.view === 'runs') await renderRuns(view);
+    else if (route.view === 'grid') await renderGrid(view);
     else if (route.view === 'unit') await renderUnit(view, route.unit, route.asOf);
     else view.append(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '#/' }, 'Go to the overview')));
   } catch (err) {

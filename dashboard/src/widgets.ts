@@ -1,7 +1,7 @@
 import type { DimensionResult, Level, SignalResult, SourceStatus } from '../../shared/api/contract.js';
 import { ApiRequestError } from './api.js';
 import { h } from './dom.js';
-import { day, deltaClass, fmtDelta, fmtNumber, fmtScore, LEVEL_NAMES, levelClass, levelLabel } from './format.js';
+import { day, deltaClass, fmtDelta, fmtNumber, fmtPercent, fmtScore, isRatio, LEVEL_NAMES, levelClass, levelLabel } from './format.js';
 
 export function levelBadge(level: Level | null | undefined, testid?: string): HTMLElement {
   return h('span', { class: `badge ${levelClass(level)}`, 'data-testid': testid }, levelLabel(level));
@@ -77,7 +77,48 @@ export function thresholdBar(s: SignalResult): HTMLElement {
 
 function thresholdsText(s: SignalResult): string {
   const cmp = s.direction === 'higher-is-better' ? '≥' : '≤';
-  return s.thresholds.map((t, i) => `L${i + 2} ${cmp} ${fmtNumber(t)}`).join(', ');
+  return s.thresholds.map((t, i) => `L${i + 2} ${cmp} ${fmtNumber(t, isRatio(s.unit) ? s.unit : undefined)}`).join(', ');
+}
+
+/** A change in a signal's value: percentage points for shares, else the number. */
+export function fmtChange(change: number, unit: string): string {
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+  if (isRatio(unit)) return `${sign}${Math.abs(Math.round(change * 1000) / 10)} pts`;
+  return `${sign}${fmtNumber(Math.abs(change))}`;
+}
+
+/** The one target a signal shows, used by both its row and its dimension's next steps so they never disagree. */
+export function signalTarget(s: SignalResult): string | null {
+  if (s.status !== 'scored' || s.value === undefined || !s.next) return null;
+  return `${s.direction === 'higher-is-better' ? 'Raise' : 'Bring'} ${s.name.charAt(0).toLowerCase()}${s.name.slice(1)} from ${fmtNumber(s.value, s.unit)} to ${fmtNumber(s.next.target, s.unit)} (${fmtChange(s.next.change, s.unit)}) to reach L${s.next.level} ${LEVEL_NAMES[s.next.level]}`;
+}
+
+/** A button that downloads text built on click (CSV exports); the text is built only when asked for. */
+export function downloadButton(label: string, filename: string, build: () => string, testid?: string): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'button secondary',
+      'data-testid': testid,
+      onclick: () => {
+        const url = URL.createObjectURL(new Blob([build()], { type: 'text/csv;charset=utf-8' }));
+        const a = h('a', { href: url, download: filename });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      },
+    },
+    label,
+  );
+}
+
+/** A dimension's coverage (share of its signals with data) when the scorecard carries it or it can be counted. */
+export function dimensionCoverage(d: DimensionResult): number | null {
+  const own = (d as { coverage?: unknown }).coverage;
+  if (typeof own === 'number' && Number.isFinite(own)) return own;
+  return d.signals.length === 0 ? null : d.signals.filter((s) => s.status === 'scored').length / d.signals.length;
 }
 
 /** One signal: value (or missing with its reason), threshold bar, window, next level and evidence links. */
@@ -107,7 +148,7 @@ export function signalRow(s: SignalResult): HTMLElement {
       ? h(
           'div',
           { class: 'next-step', 'data-testid': `signal-next-${s.signalId}` },
-          `To reach L${s.next.level} ${LEVEL_NAMES[s.next.level]}: ${fmtNumber(s.next.target, s.unit)} (${s.next.change > 0 ? '+' : ''}${fmtNumber(s.next.change)})`,
+          `To reach L${s.next.level} ${LEVEL_NAMES[s.next.level]}: ${fmtNumber(s.next.target, s.unit)} (${fmtChange(s.next.change, s.unit)})`,
         )
       : !missing && s.level === 5
         ? h('div', { class: 'next-step' }, 'Top level reached')
@@ -118,7 +159,7 @@ export function signalRow(s: SignalResult): HTMLElement {
           { class: 'evidence' },
           h('span', { class: 'meta' }, `Evidence (${s.evidenceCount}): `),
           // Spaces between links give the line break opportunities narrow screens need.
-          s.evidence.flatMap((e) => [h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.label), ' ']),
+          s.evidence.flatMap((e) => [h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer', title: e.url }, e.label), ' ']),
           s.evidenceCount > s.evidence.length ? h('span', { class: 'meta' }, `+${s.evidenceCount - s.evidence.length} more`) : null,
         )
       : null,
@@ -128,6 +169,11 @@ export function signalRow(s: SignalResult): HTMLElement {
 
 /** A dimension with its level, signals and the steps that would lift it. */
 export function dimensionCard(d: DimensionResult): HTMLElement {
+  const coverage = dimensionCoverage(d);
+  // One target per signal: the steps are built from the same `next` the signal rows show; the scorer's own
+  // wording is the fallback when no signal has a next level.
+  const targets = d.signals.map(signalTarget).filter((t): t is string => t !== null);
+  const steps = targets.length > 0 ? targets : d.nextSteps;
   return h(
     'section',
     { class: 'dimension', 'data-testid': `dimension-${d.dimensionId}`, 'aria-labelledby': `dim-${d.dimensionId}` },
@@ -138,9 +184,10 @@ export function dimensionCard(d: DimensionResult): HTMLElement {
       h('div', {}, d.status === 'missing' ? h('span', { class: 'badge level-none' }, 'Missing') : levelBadge(d.level, `dimension-level-${d.dimensionId}`), ' ', h('span', { class: 'meta' }, d.score !== undefined ? `score ${fmtScore(d.score)} · ${d.combine} of signals` : '')),
     ),
     h('p', { class: 'why' }, d.motivation),
-    d.status === 'missing' ? h('p', {}, h('span', { class: 'missing-reason' }, d.missingReason ?? 'no data')) : null,
+    coverage === null ? null : h('p', { class: 'meta coverage', 'data-testid': `dimension-coverage-${d.dimensionId}` }, `Coverage: ${fmtPercent(coverage)} of this dimension’s signals have data`),
+    d.status === 'missing' ? h('p', {}, h('span', { class: 'missing-reason' }, d.level === undefined && d.missingReason === undefined ? 'Insufficient evidence: no level' : (d.missingReason ?? 'no data'))) : null,
     d.signals.map(signalRow),
-    d.nextSteps.length > 0 ? h('div', {}, h('strong', {}, 'Next steps'), h('ul', { class: 'next-steps' }, d.nextSteps.map((s) => h('li', {}, s)))) : null,
+    steps.length > 0 ? h('div', {}, h('strong', {}, 'Next steps'), h('ul', { class: 'next-steps', 'data-testid': `next-steps-${d.dimensionId}` }, steps.map((s) => h('li', {}, s)))) : null,
     h('p', { class: 'note' }, `How to improve: ${d.remediation}`),
   );
 }

@@ -7,7 +7,7 @@ import { parseUnitRef } from '../org/index.js';
 import type { UnitKind, UnitRef } from '../org/index.js';
 import type { UnitScorecard } from '../scoring/types.js';
 import type { RunStore, SnapshotStore } from '../storage/ports.js';
-import type { AsOfsResponse, RunsResponse, UnitsResponse } from './contract.js';
+import type { AsOfsResponse, GridResponse, RunsResponse, UnitsResponse } from './contract.js';
 import {
   InvalidRequestError,
   OutOfScopeError,
@@ -18,7 +18,10 @@ import {
 } from './errors.js';
 import { ALL_UNITS, canRead } from './scope.js';
 import type { Scope } from './scope.js';
+import { defaultRubric } from '../rubric/index.js';
 import {
+  buildAttribution,
+  buildGrid,
   buildMovers,
   buildOrgTrend,
   buildRunSummary,
@@ -53,6 +56,8 @@ const intIn = (min: number, max: number, dflt: number) =>
 const unitQuery = z.object({ asOf: asOfSchema.optional() });
 const unitsQuery = z.object({ kind: kindSchema.optional(), weeks: intIn(1, 104, 4) });
 const moversQuery = z.object({ kind: z.union([kindSchema, z.literal('all')]).default('pod'), weeks: intIn(1, 104, 4), limit: intIn(1, 50, 5) });
+const gridQuery = z.object({ asOf: asOfSchema.optional() });
+const attributionQuery = z.object({ weeks: intIn(1, 104, 4) });
 const runsQuery = z.object({ limit: intIn(1, 100, 10) });
 
 /** Validates request input; the first problem becomes the 400's detail (`field: reason`). */
@@ -203,6 +208,33 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
     ]);
     const kind = q.kind as UnitKind | 'all';
     return sendJson(c, buildMovers(c.get('scope'), { latest, baseline, kind, weeks: q.weeks, limit: q.limit, from, to }));
+  });
+
+  // The rubric matrix: one snapshot read (every unit at one as-of) whatever the number of units.
+  app.get('/api/grid', async (c) => {
+    const session = readSnapshots();
+    const q = parseInput(gridQuery, c.req.query(), c.req.path);
+    const asOfs = await session.listAsOfs();
+    const asOf = q.asOf ?? asOfs[asOfs.length - 1];
+    if (asOf === undefined) return sendJson(c, { asOf: null, dimensions: [], domains: [], networks: [], rows: [] } satisfies GridResponse);
+    const cards = await session.loadAllAt(asOf);
+    if (q.asOf && cards.length === 0) throw new ResourceNotFoundError({ reason: `no snapshot at ${q.asOf} (see /api/asofs)`, path: c.req.path });
+    return sendJson(c, buildGrid(c.get('scope'), cards));
+  });
+
+  // "Why it moved": the same two snapshot reads as /api/movers, split by the organisation score's kind weights.
+  app.get('/api/attribution', async (c) => {
+    const session = readSnapshots();
+    const q = parseInput(attributionQuery, c.req.query(), c.req.path);
+    const asOfs = await session.listAsOfs();
+    const to = asOfs[asOfs.length - 1] ?? null;
+    const from = to ? pickBaseline(asOfs, to, q.weeks) : null;
+    const [latest, baseline] = await Promise.all([
+      to ? session.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
+      from ? session.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
+    ]);
+    const weights = defaultRubric.scoring.organisation;
+    return sendJson(c, buildAttribution(c.get('scope'), { latest, baseline, weights, weeks: q.weeks, from, to }));
   });
 
   app.get('/api/runs', async (c) => {

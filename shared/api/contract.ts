@@ -34,6 +34,11 @@ export interface OrgTrendPoint {
   principles: { principle: PrincipleId; name: string; score: number | null; level: Level | null }[];
   podsByLevel: LevelDistribution;
   /**
+   * The distribution of pod scores behind `podsByLevel` (quantiles, nearest rank), and how many pods sit within
+   * 2 points of a level line, where a small move flips their level. Absent when no pod was scored.
+   */
+  podScores?: { p10: number; p25: number; p50: number; p75: number; p90: number; nearBoundary: number; scored: number };
+  /**
    * AI adoption set against delivery (from the org card's `org.ai-assisted-delivery` signals): Copilot active members
    * as a share of measured pods, and production deployments per week per pod. Null where missing; absent on
    * snapshots scored before the rubric had them, or when the caller may not read the org unit.
@@ -142,3 +147,71 @@ export interface AsOfsResponse {
 
 /** RFC 9457 problem document of every error response. */
 export type { Problem } from './errors.js';
+
+/** One cell of the units × dimensions grid: a dimension's level (absent when insufficient evidence) and coverage. */
+export interface GridCell {
+  level: Level | null;
+  score: number | null;
+  status: 'scored' | 'missing';
+  /** Share (0..1) of the dimension's signals with data; from the scorecard's `coverage` when it carries one. */
+  coverage: number | null;
+}
+
+export interface GridRow {
+  unit: UnitRef;
+  kind: UnitKind;
+  name: string;
+  parent: UnitRef | null;
+  /** The domain a pod belongs to (its parent when that is a domain); null for other units. */
+  domain: UnitRef | null;
+  /** Capability networks and labs that list the unit as a member. */
+  networks: UnitRef[];
+  score: number | null;
+  level: Level | null;
+  missingSignals: number;
+  /** Keyed by dimension id; dimensions the unit's rubric does not score are absent. */
+  cells: Record<string, GridCell>;
+}
+
+/** GET /api/grid: every readable unit × every dimension id seen at one as-of (the rubric matrix). */
+export interface GridResponse {
+  asOf: string | null;
+  dimensions: { dimensionId: string; name: string; kinds: UnitKind[] }[];
+  domains: { unit: UnitRef; name: string }[];
+  networks: { unit: UnitRef; name: string }[];
+  rows: GridRow[];
+}
+
+export interface AttributionUnit {
+  unit: UnitRef;
+  kind: UnitKind;
+  name: string;
+  from: number;
+  to: number;
+  delta: number;
+  levelFrom: Level | null;
+  levelTo: Level | null;
+  /** Points of the organisation's change this unit accounts for (its kind's weight share × its change ÷ units of the kind). */
+  contribution: number;
+}
+
+/** GET /api/attribution: the organisation's change between two as-ofs split into the units and dimensions behind it. */
+export interface AttributionResponse {
+  from: string | null;
+  to: string | null;
+  weeks: number;
+  orgFrom: number | null;
+  orgTo: number | null;
+  orgDelta: number | null;
+  /** Per unit kind: its weight in the organisation score (renormalised over the kinds scored at `to`) and the points it moved the org. */
+  kinds: { kind: UnitKind; weight: number; units: number; meanDelta: number | null; contribution: number }[];
+  /** Every readable unit scored at both as-ofs, biggest absolute contribution first. */
+  units: AttributionUnit[];
+  /** The same change split over dimension ids: each unit's contribution spread over its dimensions by their score change. */
+  dimensions: { dimensionId: string; name: string; contribution: number }[];
+  /** Org change not explained by units scored at both ends (units appearing or leaving, coverage, rubric). */
+  residual: number | null;
+  rubricChanged: boolean;
+  /** How the split was made, in plain words (shown under the chart). */
+  method: string;
+}

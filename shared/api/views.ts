@@ -3,6 +3,11 @@ import { safeEvidenceUrl } from '../kernel/index.js';
 import type { EvidenceLink, Level, UnitScorecard } from '../scoring/types.js';
 import type { RunRecord } from '../storage/ports.js';
 import type {
+  AttributionResponse,
+  AttributionUnit,
+  GridCell,
+  GridResponse,
+  GridRow,
   LevelDistribution,
   Mover,
   MoversResponse,
@@ -66,6 +71,15 @@ function aiAdoptionOf(card: UnitScorecard): Pick<OrgTrendPoint, 'aiAdoption'> {
   return { aiAdoption: { copilotActiveShare: value('copilot.org-active-user-share'), deploysPerWeekPerPod: value('github.org-deploys-per-week-per-pod') } };
 }
 
+/** Quantiles (nearest rank) of the pods' scores and the count within 2 points of a level line (25, 50, 75). */
+export function podScoresOf(scores: readonly number[]): Pick<OrgTrendPoint, 'podScores'> {
+  if (scores.length === 0) return {};
+  const sorted = [...scores].sort((a, b) => a - b);
+  const q = (p: number): number => round1(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number);
+  const nearBoundary = sorted.filter((s) => [25, 50, 75].some((line) => Math.abs(s - line) <= 2)).length;
+  return { podScores: { p10: q(0.1), p25: q(0.25), p50: q(0.5), p75: q(0.75), p90: q(0.9), nearBoundary, scored: sorted.length } };
+}
+
 /** Builds the executive trend from the org unit's history and its domains' histories (their rollups list pods). */
 export function buildOrgTrend(
   scope: Scope,
@@ -74,14 +88,18 @@ export function buildOrgTrend(
 ): OrgTrendResponse {
   const orgVisible = canRead(scope, 'org');
   const byAsOf = new Map<string, LevelDistribution>();
+  const scoresAt = new Map<string, number[]>();
   for (const history of domainHistories) {
     for (const card of history) {
       const dist = byAsOf.get(card.asOf) ?? emptyDistribution();
+      const scores = scoresAt.get(card.asOf) ?? [];
       for (const m of card.rollup?.members ?? []) {
         if (!m.unit.startsWith('pod:') || !canRead(scope, m.unit)) continue;
         dist[m.level === null ? 'none' : (String(m.level) as keyof LevelDistribution)] += 1;
+        if (m.score !== null) scores.push(m.score);
       }
       byAsOf.set(card.asOf, dist);
+      scoresAt.set(card.asOf, scores);
     }
   }
   const points: OrgTrendPoint[] = orgHistory.map((card) => ({
@@ -98,6 +116,7 @@ export function buildOrgTrend(
         }))
       : [],
     podsByLevel: byAsOf.get(card.asOf) ?? emptyDistribution(),
+    ...podScoresOf(scoresAt.get(card.asOf) ?? []),
     ...(orgVisible ? aiAdoptionOf(card) : {}),
   }));
   const domains = domainHistories
@@ -249,4 +268,135 @@ export function buildRunSummary(scope: Scope, run: RunRecord): RunSummary {
     s[b.status] += 1;
   }
   return { ...run, bindings, counts, bySource };
+}
+
+/** A dimension's coverage when the scorecard carries one (added by the scoring that reports it), else the share of its signals with data. */
+function coverageOf(d: UnitScorecard['dimensions'][number]): number | null {
+  const own = (d as { coverage?: unknown }).coverage;
+  if (typeof own === 'number' && Number.isFinite(own)) return Math.round(own * 1000) / 1000;
+  if (d.signals.length === 0) return null;
+  return Math.round((d.signals.filter((s) => s.status === 'scored').length / d.signals.length) * 1000) / 1000;
+}
+
+/** The units × dimensions matrix at one as-of: levels, scores and coverage per cell, plus each row's domain and networks. */
+export function buildGrid(scope: Scope, cards: readonly UnitScorecard[]): GridResponse {
+  const readable = filterByScope(scope, cards, (c) => c.unit);
+  const networksOf = new Map<UnitRef, UnitRef[]>();
+  for (const c of cards) {
+    if (c.kind !== 'network' && c.kind !== 'lab') continue;
+    for (const m of c.rollup?.members ?? []) {
+      const list = networksOf.get(m.unit) ?? [];
+      list.push(c.unit);
+      networksOf.set(m.unit, list);
+    }
+  }
+  const dims = new Map<string, { dimensionId: string; name: string; kinds: UnitKind[] }>();
+  const rows: GridRow[] = readable.map((c) => {
+    const cells: Record<string, GridCell> = {};
+    for (const d of c.dimensions) {
+      const entry = dims.get(d.dimensionId) ?? { dimensionId: d.dimensionId, name: d.name, kinds: [] };
+      if (!entry.kinds.includes(c.kind)) entry.kinds.push(c.kind);
+      dims.set(d.dimensionId, entry);
+      cells[d.dimensionId] = { level: d.level ?? null, score: d.score !== undefined ? round1(d.score) : null, status: d.status, coverage: coverageOf(d) };
+    }
+    return {
+      unit: c.unit,
+      kind: c.kind,
+      name: c.name,
+      parent: c.parent,
+      domain: c.kind === 'pod' && c.parent?.startsWith('domain:') ? c.parent : null,
+      networks: (networksOf.get(c.unit) ?? []).filter((n) => canRead(scope, n)).sort(),
+      score: c.score !== undefined ? round1(c.score) : null,
+      level: c.level ?? null,
+      missingSignals: countMissingSignals(c),
+      cells,
+    };
+  });
+  const named = (kinds: UnitKind[]) => readable.filter((c) => kinds.includes(c.kind)).map((c) => ({ unit: c.unit, name: c.name })).sort((a, b) => a.name.localeCompare(b.name));
+  return { asOf: cards[0]?.asOf ?? null, dimensions: [...dims.values()], domains: named(['domain']), networks: named(['network', 'lab']), rows };
+}
+
+const ATTRIBUTION_KINDS: readonly UnitKind[] = ['pod', 'domain', 'network', 'lab', 'steering'];
+
+/**
+ * Splits the organisation's score change between two as-ofs into units and dimensions. The organisation score is
+ * the weighted mean of each kind's mean unit score (rubric `scoring.organisation`), so a unit moves the
+ * organisation by (its kind's renormalised weight ÷ units of the kind) × its own change. Units scored at only one
+ * end and coverage changes are what the residual holds.
+ */
+export function buildAttribution(
+  scope: Scope,
+  args: { latest: readonly UnitScorecard[]; baseline: readonly UnitScorecard[]; weights: Readonly<Record<string, number>>; weeks: number; from: string | null; to: string | null },
+): AttributionResponse {
+  const before = new Map(args.baseline.map((c) => [c.unit, c]));
+  const orgNow = args.latest.find((c) => c.kind === 'org');
+  const orgThen = before.get('org');
+  const orgVisible = canRead(scope, 'org');
+  const orgFrom = orgVisible && orgThen?.score !== undefined ? round1(orgThen.score) : null;
+  const orgTo = orgVisible && orgNow?.score !== undefined ? round1(orgNow.score) : null;
+  const scoredKinds = ATTRIBUTION_KINDS.filter((k) => args.latest.some((c) => c.kind === k && c.score !== undefined));
+  const weightSum = scoredKinds.reduce((a, k) => a + (args.weights[k] ?? 0), 0);
+  const units: AttributionUnit[] = [];
+  const dimTotals = new Map<string, { name: string; contribution: number }>();
+  const kinds: AttributionResponse['kinds'] = [];
+  let rubricChanged = false;
+  for (const kind of scoredKinds) {
+    const members = args.latest.filter((c) => c.kind === kind && c.score !== undefined);
+    const weight = weightSum > 0 ? (args.weights[kind] ?? 0) / weightSum : 0;
+    const share = members.length > 0 ? weight / members.length : 0;
+    let kindContribution = 0;
+    const deltas: number[] = [];
+    for (const c of members) {
+      const prev = before.get(c.unit);
+      if (prev?.score === undefined || c.score === undefined) continue;
+      if (prev.rubric.version !== c.rubric.version) rubricChanged = true;
+      const d = c.score - prev.score;
+      deltas.push(d);
+      const contribution = share * d;
+      kindContribution += contribution;
+      if (canRead(scope, c.unit)) {
+        units.push({ unit: c.unit, kind, name: c.name, from: round1(prev.score), to: round1(c.score), delta: round1(d), levelFrom: prev.level ?? null, levelTo: c.level ?? null, contribution: Math.round(contribution * 100) / 100 });
+      }
+      // A unit's score is a mean over its scored dimensions: spread its share over their changes.
+      const scored = c.dimensions.filter((x) => x.score !== undefined);
+      for (const dim of scored) {
+        const old = prev.dimensions.find((x) => x.dimensionId === dim.dimensionId)?.score;
+        if (old === undefined || dim.score === undefined) continue;
+        const t = dimTotals.get(dim.dimensionId) ?? { name: dim.name, contribution: 0 };
+        t.contribution += (share * (dim.score - old)) / scored.length;
+        dimTotals.set(dim.dimensionId, t);
+      }
+    }
+    kinds.push({
+      kind,
+      weight: Math.round(weight * 1000) / 1000,
+      units: members.length,
+      meanDelta: deltas.length > 0 ? round1(deltas.reduce((a, b) => a + b, 0) / deltas.length) : null,
+      contribution: Math.round(kindContribution * 100) / 100,
+    });
+  }
+  const byAbs = (a: { contribution: number }, b: { contribution: number }) => Math.abs(b.contribution) - Math.abs(a.contribution);
+  units.sort((a, b) => byAbs(a, b) || a.unit.localeCompare(b.unit));
+  const dimensions = [...dimTotals.entries()]
+    .map(([dimensionId, t]) => ({ dimensionId, name: t.name, contribution: Math.round(t.contribution * 100) / 100 }))
+    .filter((d) => d.contribution !== 0)
+    .sort((a, b) => byAbs(a, b) || a.dimensionId.localeCompare(b.dimensionId));
+  const orgDelta = orgFrom !== null && orgTo !== null && orgNow?.score !== undefined && orgThen?.score !== undefined ? round1(orgNow.score - orgThen.score) : null;
+  const explained = kinds.reduce((a, k) => a + k.contribution, 0);
+  const residual = orgDelta === null ? null : Math.round((orgDelta - explained) * 100) / 100;
+  return {
+    from: args.from,
+    to: args.to,
+    weeks: args.weeks,
+    orgFrom,
+    orgTo,
+    orgDelta,
+    kinds,
+    units,
+    dimensions,
+    residual,
+    rubricChanged,
+    method:
+      'Each unit moves the organisation by its kind’s weight in the organisation score (renormalised over the kinds scored), divided by the number of units of that kind, times its own change. Dimensions share their unit’s part equally by their own score change. The residual is what units appearing, leaving or losing their score account for.',
+  };
 }

@@ -7,6 +7,7 @@ import type { DashboardServer } from '../../shared/api/index.js';
 import { startLocalStores } from '../helpers/local-servers.js';
 import type { LocalStores } from '../helpers/local-servers.js';
 import { seedScoredDemo } from '../helpers/seed-scored.js';
+import { startSandboxes } from '../../shared/sandbox/index.js';
 import { launchChromium } from './browser.js';
 
 // The dashboard over REAL scored data: sandboxes → connectors → pipeline backfill → scoring engine → dynalite,
@@ -91,8 +92,14 @@ describe('dashboard over scored demo data', () => {
       else {
         // The page rounds to one decimal (two below 1); compare the number it shows, not the raw float.
         const number = Number(/-?[\d.]+/.exec(shown)?.[0]);
-        expect(number).toBeCloseTo(s.value as number, 1);
-        expect(shown).toContain(s.unit);
+        // Shares read as percentages; everything else as the number and its unit.
+        if (s.unit === 'ratio') {
+          expect(Math.abs(number / 100 - (s.value as number))).toBeLessThanOrEqual(0.0051);
+          expect(shown).toContain('%');
+        } else {
+          expect(number).toBeCloseTo(s.value as number, 1);
+          expect(shown).toContain(s.unit);
+        }
       }
     }
     await p.screenshot({ path: `${OUT}/pod-scorecard-scored.png`, fullPage: true });
@@ -114,5 +121,44 @@ describe('dashboard over scored demo data', () => {
     expect(((await p.getByTestId('latest-run').textContent()) ?? '').trim()).toBe('2026-11-23');
     await p.screenshot({ path: `${OUT}/runs-scored.png`, fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it('opens every Jira and MLflow evidence link of the recsys pod in the sandboxes’ web views, each page naming its item', async () => {
+    // The snapshots were collected from sandboxes that have closed since; the same anchor and seed give the same
+    // world, so the links are replayed against fresh sandboxes on new ports (path and fragment kept).
+    const sb = await startSandboxes({ port: 0, host: '127.0.0.1', anchor: ANCHOR });
+    try {
+      const p = await open('#/unit/pod:recsys');
+      const links = await p.locator('.evidence a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', label: (a.textContent ?? '').trim() })));
+      const kindOf = (href: string): 'jira' | 'mlflow' | 'other' => {
+        const u = new URL(href);
+        if (!u.origin.startsWith('http://127.0.0.1')) return 'other';
+        return u.hash.startsWith('#/') ? 'mlflow' : /^\/(browse|secure)\//.test(u.pathname) ? 'jira' : 'other';
+      };
+      const sandboxLinks = links.filter((l) => kindOf(l.href) !== 'other');
+      expect(sandboxLinks.some((l) => kindOf(l.href) === 'jira')).toBe(true);
+      expect(sandboxLinks.some((l) => kindOf(l.href) === 'mlflow')).toBe(true);
+      expect(sandboxLinks.length).toBeGreaterThan(0);
+      const viewer = await chromium.browser.newPage();
+      try {
+        for (const l of sandboxLinks) {
+          const u = new URL(l.href);
+          const base = kindOf(l.href) === 'mlflow' ? sb.urls.mlflow : sb.urls.jira;
+          // From a blank page, so a link differing from the last one only after # is a real load with a response.
+          await viewer.goto('about:blank');
+          const res = await viewer.goto(`${base}${u.pathname}${u.search}${u.hash}`);
+          expect(res?.status(), l.href).toBe(200);
+          // The item's identifying token: an issue key, the run id's tail, a model name.
+          const token = l.label.replace(/^run\s+…?/, '').split(/\s+/).sort((a, b) => b.length - a.length)[0] as string;
+          await viewer.waitForFunction((t) => (document.querySelector('h1')?.textContent ?? '').includes(t), token, { timeout: 5000 });
+          expect(await viewer.title()).not.toContain('Not found');
+        }
+      } finally {
+        await viewer.close();
+      }
+      process.stdout.write(`evidence links on pod:recsys: ${links.length}; Jira and MLflow, opened in the sandboxes: ${sandboxLinks.length}; other (GitHub, Copilot): ${links.length - sandboxLinks.length}\n`);
+    } finally {
+      await sb.close();
+    }
   });
 });

@@ -1,9 +1,37 @@
 import type { MlopsPlacement, RollupSummary, UnitResponse, UnitScorecard, UnitTrendResponse } from '../../../shared/api/contract.js';
-import { getJson } from '../api.js';
-import { LEVEL_COLOURS, levelAxis, makeChart, rubricMarkers, scoreAxis, seriesColour } from '../charts.js';
+import type { UnitsResponse } from '../../../shared/api/contract.js';
+import { ApiRequestError, getJson } from '../api.js';
+import { fittedScoreAxis, LEVEL_COLOURS, levelAxis, levelBands, makeChart, rubricMarkers, scoreAxis, seriesColour } from '../charts.js';
 import { chartCanvas, h } from '../dom.js';
 import { day, fmtScore, KIND_NAMES, levelLabel, unitHref } from '../format.js';
 import { dimensionCard, kpi, levelBadge, sourcesTable } from '../widgets.js';
+import { arithmeticCard, governanceGapsCard, pastBanner, signalsCsvButton, topMovesCard, whatChangedCard } from './unit-insight.js';
+
+const DAY_MS = 86_400_000;
+
+/** Loads a unit's card at an as-of; null when there is none (a gap in its history is not an error here). */
+async function cardAt(unit: string, asOf: string | undefined): Promise<UnitScorecard | null> {
+  if (!asOf) return null;
+  try {
+    return (await getJson<UnitResponse>(`units/${unit}?asOf=${encodeURIComponent(asOf)}`)).scorecard;
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** "Unit not found" when the API has never heard of the unit (as opposed to a unit with no snapshot at an as-of). */
+async function notFound(root: HTMLElement, unit: string): Promise<boolean> {
+  const { units } = await getJson<UnitsResponse>('units');
+  if (units.some((u) => u.unit === unit)) return false;
+  root.append(
+    h('div', { class: 'alert error not-found', role: 'alert', 'data-testid': 'unit-not-found' },
+      h('h1', {}, 'Unit not found'),
+      h('p', {}, `There is no unit “${unit}” in the latest snapshot. Check the spelling, or find it in the units list.`),
+      h('p', {}, h('a', { href: '#/units' }, 'Go to the units list'), ' · ', h('a', { href: '#/' }, 'Back to the overview'))),
+  );
+  return true;
+}
 
 function mlopsCard(placements: readonly MlopsPlacement[]): HTMLElement {
   return h(
@@ -22,6 +50,13 @@ function mlopsCard(placements: readonly MlopsPlacement[]): HTMLElement {
           ),
         ),
   );
+}
+
+// One bar per member needs room: the box grows with the member count so every label is drawn.
+function membersBox(canvas: HTMLCanvasElement, members: number): HTMLElement {
+  const box = h('div', { class: 'chart-box' }, canvas);
+  box.style.height = `${Math.max(260, members * 22 + 60)}px`;
+  return box;
 }
 
 function rollupCard(rollup: RollupSummary, hiddenMembers: number, canvas: HTMLCanvasElement): HTMLElement {
@@ -43,7 +78,7 @@ function rollupCard(rollup: RollupSummary, hiddenMembers: number, canvas: HTMLCa
       ),
     ),
     rollup.insufficientCoverage ? h('div', { class: 'alert warn', role: 'status' }, 'Too few members have data for this rollup to be trusted.') : null,
-    h('div', { class: 'chart-box' }, canvas),
+    membersBox(canvas, rollup.members.length),
     hiddenMembers > 0 ? h('p', { class: 'note' }, `${hiddenMembers} member(s) outside your access are not shown.`) : null,
     h(
       'div',
@@ -82,11 +117,22 @@ function asOfPicker(card: UnitScorecard, trend: UnitTrendResponse): HTMLElement 
 
 /** Unit view (#/unit/KIND:ID): a pod's scorecard, or a domain/network/lab/steering/org view with its members. */
 export async function renderUnit(root: HTMLElement, unit: string, asOf: string | undefined): Promise<void> {
-  const [res, trend] = await Promise.all([
-    getJson<UnitResponse>(`units/${unit}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`),
-    getJson<UnitTrendResponse>(`units/${unit}/trend`),
-  ]);
+  let res: UnitResponse;
+  let trend: UnitTrendResponse;
+  try {
+    [res, trend] = await Promise.all([
+      getJson<UnitResponse>(`units/${unit}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`),
+      getJson<UnitTrendResponse>(`units/${unit}/trend`),
+    ]);
+  } catch (err) {
+    if (err instanceof ApiRequestError && (err.status === 404 || err.status === 400) && (await notFound(root, unit))) return;
+    throw err;
+  }
   const card = res.scorecard;
+  const idx = trend.points.findIndex((p) => p.asOf === card.asOf);
+  const cutoff = Date.parse(card.asOf) - 28 * DAY_MS;
+  const fourWeeksAsOf = [...trend.points].reverse().find((p) => Date.parse(p.asOf) <= cutoff)?.asOf;
+  const [previous, fourWeeks] = await Promise.all([cardAt(unit, idx > 0 ? trend.points[idx - 1]?.asOf : undefined), cardAt(unit, fourWeeksAsOf)]);
   const isPod = card.kind === 'pod';
   const labels = trend.points.map((p) => day(p.asOf));
   const missingCount = card.dimensions.reduce((a, d) => a + d.signals.filter((s) => s.status === 'missing').length, 0);
@@ -111,6 +157,14 @@ export async function renderUnit(root: HTMLElement, unit: string, asOf: string |
       ),
     ),
   );
+  const banner = pastBanner(card, trend.points[trend.points.length - 1]?.asOf);
+  if (banner) root.prepend(banner);
+  root.append(topMovesCard(card));
+  root.append(whatChangedCard(card, previous, fourWeeks));
+  const arithmetic = arithmeticCard(card);
+  if (arithmetic) root.append(arithmetic);
+  const gaps = governanceGapsCard(card);
+  if (gaps) root.append(gaps);
   if (card.status === 'insufficient-data') root.append(h('div', { class: 'alert warn', role: 'status', 'data-testid': 'insufficient' }, `No score: ${card.statusReason ?? 'insufficient data'}`));
 
   const scoreCanvas = chartCanvas('chart-unit-score', `${card.name}: score over time`);
@@ -126,14 +180,14 @@ export async function renderUnit(root: HTMLElement, unit: string, asOf: string |
   const membersCanvas = chartCanvas('chart-members', `${card.name}: member scores compared`);
   if (card.rollup) root.append(h('div', { class: 'grid' }, rollupCard(card.rollup, res.hiddenMembers, membersCanvas)));
 
-  const dims = h('section', { 'aria-labelledby': 'dims-h', 'data-testid': 'dimensions' }, h('h2', { id: 'dims-h' }, 'Dimensions'), card.dimensions.length === 0 ? h('p', { class: 'note' }, 'This unit is scored from its members only.') : card.dimensions.map(dimensionCard));
+  const dims = h('section', { 'aria-labelledby': 'dims-h', 'data-testid': 'dimensions' }, h('div', { class: 'card-head' }, h('h2', { id: 'dims-h' }, 'Dimensions'), card.dimensions.length > 0 ? signalsCsvButton(card) : null), card.dimensions.length === 0 ? h('p', { class: 'note' }, 'This unit is scored from its members only.') : card.dimensions.map(dimensionCard));
   root.append(dims);
   root.append(
     h(
       'div',
       { class: 'grid' },
       isPod ? mlopsCard(card.mlops ?? []) : null,
-      h('section', { class: 'card', 'aria-labelledby': 'src-h' }, h('h2', { id: 'src-h' }, 'Sources'), sourcesTable(card.sources)),
+      h('section', { class: 'card', 'aria-labelledby': 'src-h' }, h('h2', { id: 'src-h' }, 'Sources'), card.sources.length > 0 ? sourcesTable(card.sources) : h('p', { class: 'note' }, 'No source of its own: this unit is scored from its members’ scorecards.')),
     ),
   );
   if (card.principles && card.principles.length > 0) {
@@ -151,8 +205,8 @@ export async function renderUnit(root: HTMLElement, unit: string, asOf: string |
   makeChart(scoreCanvas, {
     type: 'line',
     data: { labels, datasets: [{ label: card.name, data: trend.points.map((p) => p.score), borderColor: '#1d3a6e', backgroundColor: 'rgba(29,58,110,0.12)', fill: true, tension: 0.25, pointRadius: 2 }] },
-    options: { scales: { y: scoreAxis }, plugins: { legend: { display: false } } },
-    plugins: [markers],
+    options: { scales: { y: fittedScoreAxis(trend.points.map((p) => p.score)) }, plugins: { legend: { display: false } } },
+    plugins: [levelBands(), markers],
   });
   const dimIds = card.dimensions.map((d) => d.dimensionId);
   makeChart(dimsCanvas, {
@@ -185,7 +239,8 @@ export async function renderUnit(root: HTMLElement, unit: string, asOf: string |
           },
         ],
       },
-      options: { indexAxis: 'y', scales: { x: scoreAxis }, plugins: { legend: { display: false } } },
+      options: { indexAxis: 'y', scales: { x: scoreAxis, y: { ticks: { autoSkip: false } } }, plugins: { legend: { display: false } } },
+      plugins: [levelBands('x')],
     });
   }
 }

@@ -11,6 +11,7 @@ import {
   commitJson, deploymentJson, eventJson, orgRepoJson, pullJson, releaseJson, reviewJson, runJson, statusJson,
 } from './serialise.js';
 import type { SerialiseContext } from './serialise.js';
+import { registerGithubWeb } from './web.js';
 
 // A GitHub REST simulator faithful to what connectors rely on (../../../../shared/API-FACTS.md §2): Link
 // pagination, bearer auth, x-ratelimit-* headers with an exhaustible primary budget, secondary-limit 403s,
@@ -106,6 +107,7 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
       ifNoneMatch: !!c.req.header('if-none-match'), status: c.res.status,
     });
   });
+  registerGithubWeb(app, world); // web views of PRs, commits, runs, releases and deployments, without the token (issue 17)
 
   app.use('*', faultMiddleware('github', opts.faults, {
     rateLimit: (_c, fault) => {

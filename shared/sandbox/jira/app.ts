@@ -12,6 +12,7 @@ import {
   type JiraStatusName,
   type JiraWorld,
 } from './world.js';
+import { registerJiraWeb } from './web.js';
 
 // Jira Cloud REST v3 and Agile 1.0 as far as the connector and jira.js use them, with the vendor's quirks kept:
 // enhanced search returns only `id` unless fields are asked for, has no total/startAt, caps page sizes, inlines
@@ -319,6 +320,7 @@ export function buildJiraApp(world: JiraWorld, faults: FaultRegistry, isAuthoris
     world.requestLog.push({ method: c.req.method, path: c.req.path, authorised: isAuthorised(c.req.header('authorization')) });
     await next();
   });
+  registerJiraWeb(app, world); // web views of issues and sprints, without the API's auth (issue 17)
   app.use(
     '*',
     faultMiddleware('jira', faults, {

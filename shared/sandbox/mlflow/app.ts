@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { faultMiddleware, type FaultRegistry, type FaultVariables } from '../faults.js';
 import { matches, MlflowFilterError, parseFilter, parseOrderBy, type Clause, type Entity } from './filter.js';
 import type { MlflowModelVersion, MlflowRun, MlflowWorld } from './world.js';
+import { registerMlflowWeb } from './web.js';
 
 // MLflow tracking server REST 2.0 as the connector uses it. Quirks kept: runs/search is POST only and allows up
 // to 50,000 results a page; registry searches are GET; page tokens are base64 JSON offsets; errors are
@@ -160,6 +161,7 @@ export function buildMlflowApp(world: MlflowWorld, faults: FaultRegistry, isAuth
     world.requestLog.push({ method: c.req.method, path: c.req.path, authorised: isAuthorised(c.req.header('authorization')) });
     await next();
   });
+  registerMlflowWeb(app, world); // web views of experiments, runs and model versions, without the API's auth (issue 17)
   app.use(
     '*',
     faultMiddleware('mlflow', faults, {
