@@ -135,3 +135,92 @@ export function harvestServedPeople(served: readonly ServedBody[], harvesters: r
   }
   return people;
 }
+
+// GitHub: which served fields hold a person. Organisations are not people (`type: "Organization"` owners, the org
+// in `base.label`/`full_name`), nor are GitHub Apps' bots (`…[bot]` over REST, `__typename: "Bot"` or the bare app
+// slug over GraphQL) or machine git identities (`ci-bot`, names ending in `[bot]`); every email address is kept
+// whoever it belongs to, since no stored byte may hold one.
+const GITHUB_APP_SLUGS = new Set(['github-actions', 'dependabot', 'renovate']);
+const GIT_LINE = /^(author|committer) (.+?) <([^>]*)> \d+ [+-]\d{4}$/gm;
+const SIGNED_OFF = /^Signed-off-by: (.+?) <([^>]*)>\s*$/gm;
+
+function githubBot(login: string, holder: Record<string, unknown>): boolean {
+  return login.endsWith('[bot]') || holder.type === 'Bot' || holder.__typename === 'Bot' || GITHUB_APP_SLUGS.has(login);
+}
+const machineName = (name: string): boolean => name.endsWith('[bot]') || name === 'ci-bot';
+
+function walkPath(v: unknown, path: string[], visit: (path: string[], value: unknown, parent: Record<string, unknown>) => void): void {
+  if (Array.isArray(v)) for (const x of v) walkPath(x, [...path, '[]'], visit);
+  else if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(o)) {
+      visit([...path, k], x, o);
+      walkPath(x, [...path, k], visit);
+    }
+  }
+}
+
+/** `user`, `owner`, … : the key holding a user object, with array steps dropped (`requested_reviewers[]` → `requested_reviewers`). */
+const holderKey = (path: string[]): string => path.filter((p) => p !== '[]').at(-2) ?? '';
+
+/** A repository object of a fork owned by a person: its owner's login, or null. */
+function forkOwner(repo: unknown): string | null {
+  if (repo === null || typeof repo !== 'object') return null;
+  const owner = (repo as Record<string, unknown>).owner as Record<string, unknown> | undefined;
+  if (!owner || owner.type === 'Organization' || typeof owner.login !== 'string' || githubBot(owner.login, owner)) return null;
+  return owner.login;
+}
+
+/**
+ * GitHub (REST JSON and POST /graphql answers): logins in every user object (`user`, `author`, `creator`, `actor`,
+ * `triggering_actor`, `owner`, reviewers, GraphQL `author { login }` / `creator { login }`, events' `display_login`),
+ * git names and emails (`commit.author/committer`, runs' `head_commit.author/committer`, push events'
+ * `payload.commits[].author`), the people in `commit.verification.payload` and in `Signed-off-by:` trailers, emails in
+ * pull request bodies, and a fork owner's login in `head.label`, `head.repo.full_name` and runs' `head_repository`.
+ */
+export const harvestGithubPeople: PeopleHarvester = ({ url, text }) => {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return [];
+  }
+  const graphql = path === '/graphql';
+  if (!graphql && !/^\/(repos|repositories|orgs)\//.test(path)) return [];
+  const api = graphql ? 'github graphql' : 'github';
+  const out: ServedPerson[] = [...emailsIn(text, 'github email (any field)')];
+  const git = (who: unknown, field: string): void => {
+    if (who === null || typeof who !== 'object') return;
+    const { name, email } = who as Record<string, unknown>;
+    if (str(name) && !machineName(name)) out.push({ value: name, field: `${field}.name` });
+    if (str(email)) out.push({ value: email, field: `${field}.email` });
+  };
+  for (const body of parseAll(text)) {
+    walkPath(body, [], (p, v, parent) => {
+      const k = p.at(-1) as string;
+      const holder = holderKey(p);
+      if ((k === 'login' || k === 'display_login') && str(v) && parent.type !== 'Organization' && !githubBot(v, parent)) {
+        out.push({ value: v, field: `${api} ${holder || '(top)'}.${k}` });
+      }
+      if ((k === 'author' || k === 'committer') && (holder === 'commit' || holder === 'head_commit')) git(v, `github ${holder}.${k}`);
+      if (k === 'author' && holder === 'commits' && p.includes('payload')) git(v, 'github payload.commits[].author');
+      if (k === 'payload' && holder === 'verification' && str(v)) {
+        for (const m of v.matchAll(GIT_LINE)) git({ name: m[2], email: m[3] }, `github verification.payload ${m[1] as string}`);
+      }
+      if (k === 'message' && str(v)) for (const m of v.matchAll(SIGNED_OFF)) git({ name: m[1], email: m[2] }, 'github Signed-off-by');
+      if (k === 'body' && str(v) && ('number' in parent || parent.__typename === 'PullRequest')) out.push(...emailsIn(v, `${api} pull body email`));
+      if (k === 'head' && v !== null && typeof v === 'object') {
+        const head = v as Record<string, unknown>;
+        const owner = forkOwner(head.repo);
+        if (owner && typeof head.label === 'string' && head.label.startsWith(`${owner}:`)) out.push({ value: owner, field: 'github head.label fork owner' });
+        const full = (head.repo as Record<string, unknown> | undefined)?.full_name;
+        if (owner && typeof full === 'string' && full.startsWith(`${owner}/`)) out.push({ value: owner, field: 'github head.repo.full_name fork owner' });
+      }
+      if (k === 'head_repository') {
+        const owner = forkOwner(v);
+        if (owner) out.push({ value: owner, field: 'github head_repository fork owner' });
+      }
+    });
+  }
+  return out;
+};
