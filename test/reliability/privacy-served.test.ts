@@ -40,12 +40,12 @@ const GITHUB_FIELDS = [
   'github verification.payload author.name', 'github verification.payload author.email',
   'github verification.payload committer.name', 'github verification.payload committer.email',
   'github Signed-off-by.name', 'github Signed-off-by.email', 'github pull body email', 'github email (any field)',
-  'github head.label fork owner', 'github head.repo.full_name fork owner',
+  'github head.label fork owner', 'github head.repo.full_name fork owner', 'github head_repository fork owner',
 ];
 /** Of those, the ones served to the connector itself (REST commits and runs, GraphQL pulls/reviews/deployments). */
 const GITHUB_CONNECTOR_FIELDS = [
   'github graphql author.login', 'github graphql creator.login', 'github actor.login', 'github verification.payload author.email',
-  'github Signed-off-by.email', 'github head_commit.author.email', 'github commit.author.name',
+  'github Signed-off-by.email', 'github head_commit.author.email', 'github commit.author.name', 'github head_repository fork owner',
 ];
 
 const ANCHOR = new Date('2026-11-23T00:00:00.000Z');

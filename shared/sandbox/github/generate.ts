@@ -115,6 +115,14 @@ export function generateGithubWorld(org: OrgConfig, anchor: Date, weeks: number 
         // Every fifth pull request comes from the author's fork (its login then shows in head.label and head.repo).
         const fromFork = world.repo(plan.fullName).pulls.length % 5 === 4;
         const pr = world.addPull(plan.fullName, { author, createdAt: ghTime(created), draft: rand() < 0.05, fromFork });
+        // A fork's pull request runs CI on the fork's head commit: the run's head_repository is the author's fork
+        // (a real person's login in head_repository.*, as REALITY.md lists). No random draw, so the demo is unchanged.
+        if (fromFork && created + 10 * 60_000 < anchor.getTime()) {
+          world.addRun(plan.fullName, {
+            name: 'CI', event: 'pull_request', conclusion: 'success', head_sha: pr.head_sha,
+            created_at: ghTime(created + 2 * 60_000), updated_at: ghTime(created + 10 * 60_000), actor: author, fromFork: true,
+          });
+        }
         // Review latency and lead time shrink as the unit matures.
         const reviewAt = created + (2 + 46 * (1 - m)) * (0.5 + rand()) * HOUR;
         const crossPod = rand() < 0.1 + 0.4 * m;
