@@ -93,8 +93,8 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
   const links = async (report: string, day: string): Promise<string[] | 'pending' | 'empty' | 'too-old'> => {
     try {
       const res = await client.get(reportPath(report, day));
-      // Octokit hands a 204 back as a success without data.
-      if (res.data === undefined || res.data === null || res.data === '') return 'empty';
+      // 204 No Content: the GitHub client reports it as status 204 (with an empty listing as data).
+      if (res.status === 204 || res.data === undefined || res.data === null || res.data === '') return 'empty';
       const parsed = reportMetadataSchema.safeParse(res.data);
       if (!parsed.success) {
         throw new MalformedPageError({ source: SOURCE, bindingId, path: pathOnly(reportPath(report, day)), reason: `the ${report} report metadata has no download_links list` });
