@@ -124,7 +124,7 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   const days: number[] = [];
   for (const item of ctx.env.activities.of(unit, 'model-version')) {
-    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow)) continue;
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
@@ -150,7 +150,7 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
     if (!inWindow(ctx, item.t)) continue;
-    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
+    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
 };
@@ -336,7 +336,7 @@ export const abTestsPerQuarter: SignalFn = (ctx) => {
   }
   if (mlflowProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'model-version')) {
-      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow?.challengerAliases)) ev.add(item);
+      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow)) ev.add(item);
     }
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
