@@ -51,6 +51,10 @@ export const RUBRIC_2026_12: RubricInput = {
     // House rule: five equal bands with the top one starting at 80, so level 5 needs strong evidence on most
     // signals, not a perfect score (2026-11 needed exactly 100).
     levelBands: [0, 20, 40, 60, 80],
+    // Team signals that count people are hidden for groups smaller than this (people from the pods' roles).
+    minGroupSize: 3,
+    minGroupSizeSource:
+      'threshold rule of statistical disclosure control (a published figure needs at least three contributors, so no one can subtract their own share to learn a single colleague’s); Copilot’s own per-day group size applies on top.',
   },
   signals: [
     // ── Pods ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -290,6 +294,7 @@ export const RUBRIC_2026_12: RubricInput = {
     // ── Pods: AI-assisted delivery (GitHub Copilot usage reports, pod-level aggregates only) ────────────────
     {
       id: 'copilot.active-user-share',
+      countsPeople: true,
       name: 'Copilot active users (share of the pod)',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -307,6 +312,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.engaged-user-share',
+      countsPeople: true,
       name: 'Copilot engaged users (share of the pod)',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -322,6 +328,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.code-acceptance-rate',
+      countsPeople: true,
       name: 'Copilot code acceptance rate',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -337,6 +344,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.chat-agent-user-share',
+      countsPeople: true,
       name: 'Copilot chat and agent use',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -352,6 +360,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.active-share-trend',
+      countsPeople: true,
       name: 'Copilot adoption trend',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -369,6 +378,7 @@ export const RUBRIC_2026_12: RubricInput = {
     //    organisation score, which combines the units' scores) ─────────────────────────────────────────────────
     {
       id: 'copilot.org-active-user-share',
+      countsPeople: true,
       name: 'Copilot active users across the organisation',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -432,6 +442,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'github.shared-repos-used',
+      countsPeople: true,
       name: 'Repositories used by two or more pods',
       sources: ['github'],
       kinds: ['pull-request', 'commit'],
@@ -447,6 +458,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'github.cross-pod-review-share',
+      countsPeople: true,
       name: 'Cross-pod reviews',
       sources: ['github'],
       kinds: ['review', 'pull-request', 'commit'],
