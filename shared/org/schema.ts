@@ -159,7 +159,18 @@ export const sourcesSchema = z.strictObject({
   mlflow: z.strictObject({ baseUrl, auth: mlflowAuthSchema }).optional(),
 });
 
-const nameList = z.array(z.string().min(1)).min(1);
+/** A non-empty list of names, each listed once (compared case-insensitively, as the signals compare them). */
+const nameList = z
+  .array(z.string().min(1))
+  .min(1)
+  .superRefine((xs, ctx) => {
+    const seen = new Set<string>();
+    xs.forEach((x, i) => {
+      const k = x.toLowerCase();
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate \`${x}\` (names are compared case-insensitively)` });
+      seen.add(k);
+    });
+  });
 /** Which Jira issues mean a practice: any issue of one of these types, with one of these labels or components. */
 export const jiraEvidenceMatchSchema = z
   .strictObject({ issueTypes: nameList.optional(), labels: nameList.optional(), components: nameList.optional() })
@@ -167,19 +178,46 @@ export const jiraEvidenceMatchSchema = z
     message: 'give at least one of `issueTypes`, `labels` or `components`',
   });
 
+/** The placeholder a standard-adoption label or component carries; it stands for the standard's id. */
+export const STANDARD_PLACEHOLDER = '{standard}';
+const standardNameList = nameList.refine((xs) => xs.every((x) => x.includes(STANDARD_PLACEHOLDER)), {
+  message: `each name must contain ${STANDARD_PLACEHOLDER} (it stands for the standard's id, e.g. \`uses-${STANDARD_PLACEHOLDER}\`)`,
+});
+/** Which Jira labels or components mean "this work applies standard X" (issue types cannot name a standard). */
+export const jiraStandardMatchSchema = z
+  .strictObject({ labels: standardNameList.optional(), components: standardNameList.optional() })
+  .refine((m) => m.labels !== undefined || m.components !== undefined, { message: 'give at least one of `labels` or `components`' });
+
 /**
  * The organisation's own conventions for the evidence the rubric reads. Each mapping adds to the product's default
- * conventions (labels such as `experiment:ab-test`); nothing here removes a default.
+ * conventions (labels such as `experiment:ab-test`); nothing here removes a default. JQL is not a mapping: the
+ * bindings' JQL decides what is collected, these decide what it means.
  */
 export const conventionsSchema = z.strictObject({
   jira: z
     .strictObject({
-      /** Rapid experiments (A/B tests, pilots, MVPs). */
+      /** Rapid experiments of any kind (A/B tests, pilots and MVPs are experiments too). */
       experiment: jiraEvidenceMatchSchema.optional(),
       /** A/B tests (also counted as experiments). */
       abTest: jiraEvidenceMatchSchema.optional(),
+      /** Pilots (also counted as experiments). */
+      pilot: jiraEvidenceMatchSchema.optional(),
+      /** Minimum viable products (also counted as experiments). */
+      mvp: jiraEvidenceMatchSchema.optional(),
       /** Work created from user or data feedback. */
       feedback: jiraEvidenceMatchSchema.optional(),
+      /** A domain's objective epics (in the domain's own Jira binding). */
+      objective: jiraEvidenceMatchSchema.optional(),
+      /** Pod work applying a network standard; names carry `{standard}` for the standard's id. */
+      standardAdoption: jiraStandardMatchSchema.optional(),
+      /** Tech talks (networks and labs). */
+      talk: jiraEvidenceMatchSchema.optional(),
+      /** Training sessions and courses (networks). */
+      training: jiraEvidenceMatchSchema.optional(),
+      /** Hackathons (labs). */
+      hackathon: jiraEvidenceMatchSchema.optional(),
+      /** Governance reviews (steering group). */
+      governanceReview: jiraEvidenceMatchSchema.optional(),
     })
     .optional(),
   github: z.strictObject({ /** Deployment environments that are production (case-insensitive). */ productionEnvironments: nameList.optional() }).optional(),
@@ -187,8 +225,20 @@ export const conventionsSchema = z.strictObject({
     .strictObject({
       /** Model aliases meaning the version serves production. */
       productionAliases: nameList.optional(),
+      /** Model-version stages meaning production (besides MLflow's own `Production`). */
+      productionStages: nameList.optional(),
+      /** Model-version tag keys meaning production. */
+      productionTags: nameList.optional(),
       /** Model aliases meaning the version is under A/B test. */
       challengerAliases: nameList.optional(),
+      /** Model-version tag keys meaning the version is under A/B test. */
+      challengerTags: nameList.optional(),
+      /** Model-version tag keys meaning a model card is published (besides `model_card`). */
+      modelCardTags: nameList.optional(),
+      /** Model-version tag keys meaning a fairness evaluation was done (besides `fairness_eval`). */
+      fairnessEvaluationTags: nameList.optional(),
+      /** Model-version tag keys meaning bias was mitigated (besides `bias_mitigation`). */
+      biasMitigationTags: nameList.optional(),
     })
     .optional(),
 });
@@ -235,3 +285,4 @@ export type RoleMix = z.infer<typeof roleMixSchema>;
 export type CopilotSettings = z.infer<typeof copilotSettingsSchema>;
 export type Conventions = z.infer<typeof conventionsSchema>;
 export type JiraEvidenceMatch = z.infer<typeof jiraEvidenceMatchSchema>;
+export type MlflowConventions = NonNullable<Conventions['mlflow']>;

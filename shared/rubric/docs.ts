@@ -38,6 +38,11 @@ export function renderRubricMarkdown(rubric: Rubric): string {
     `- **Organisation**: the fixed-weight mean of each unit kind’s mean evidence score — pods ${sc.organisation.pod}, domains ${sc.organisation.domain}, networks ${sc.organisation.network}, labs ${sc.organisation.lab}, steering ${sc.organisation.steering} — over the kinds the organisation has; coverage the same way.`,
     '- **Principles**: each of the four principles is the mean evidence score of every dimension (across all units) mapped to it; coverage is the mean of their coverage; no score below the floor.',
     '- **Next moves**: every card ranks `topMoves` — each signal raised to its next threshold (or, when not observed, to its level-2 threshold) and the unit re-scored — by the score it would add. Measuring never lowers a score, so no move asks for less evidence or a failure.',
+    ...(sc.minGroupSize === undefined
+      ? []
+      : [
+          `- **Minimum group size**: a team signal that counts people (marked “counts people” below: review spread across pods, shared repositories, Copilot users) is \`missing\` with the reason “group smaller than ${sc.minGroupSize} people” when the unit’s pods list fewer than ${sc.minGroupSize} people in their roles in the org config, whatever its source (${sc.minGroupSizeSource ?? 'source not stated'}). A suppressed signal is not observable: it earns 0 points and lowers coverage like any missing signal, so suppressing a signal never raises a score.`,
+        ]),
     '- **Since**: a unit with `since` in the org config has its windows clipped to that date, and rates are scaled to the days it existed; before `since` it has no score.',
     '',
   );
@@ -81,6 +86,9 @@ export function renderRubricMarkdown(rubric: Rubric): string {
     out.push(`- **When missing**: ${s.whenMissing}`, `- **Applies to**: ${s.appliesTo.join(', ')}`);
     if (s.thresholdSource !== undefined) out.push(`- **Thresholds from**: ${s.thresholdSource}`);
     if (s.gaming !== undefined) out.push(`- **How it can be gamed**: ${s.gaming}`);
+    if (s.countsPeople === true && rubric.scoring.minGroupSize !== undefined) {
+      out.push(`- **Counts people**: missing when the unit’s pods list fewer than ${rubric.scoring.minGroupSize} people (minimum group size).`);
+    }
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -36,6 +36,11 @@ export const rubricSignalSchema = z.strictObject({
   thresholdSource: text.optional(),
   /** How the signal can be gamed and what guards against it (label-based signals must say). */
   gaming: text.optional(),
+  /**
+   * A team signal derived from counting distinct people (actor hashes, active users): missing when the unit's pods
+   * list fewer people in their roles than `scoring.minGroupSize`.
+   */
+  countsPeople: z.boolean().optional(),
 });
 
 export const rubricDimensionSchema = z.strictObject({
@@ -91,6 +96,13 @@ export const rubricSchema = z
           message: 'level bands must start at 0, increase strictly, and the top band must start below 100',
         })
         .optional(),
+      /**
+       * Fewest people (the sum of the role counts of the unit's pods in the org config) a unit needs before a signal
+       * that counts people (`countsPeople`) is shown; below it the signal is missing ("group smaller than N people").
+       */
+      minGroupSize: z.number().int().min(1).max(1000).optional(),
+      /** Where `minGroupSize` comes from. */
+      minGroupSizeSource: text.optional(),
     }),
     signals: z.array(rubricSignalSchema).min(1),
     dimensions: z.array(rubricDimensionSchema).min(1),

@@ -59,7 +59,7 @@ function observe(ctx: SignalContext): Record<'ci' | 'training' | 'registry' | 'p
     for (const item of ctx.env.activities.of(unit, 'model-version')) {
       if (!inWin(item.t)) continue;
       versions.add(item);
-      if (isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow?.challengerAliases)) challengers.add(item);
+      if (isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow)) challengers.add(item);
     }
   }
   const days = MLOPS_WINDOW_DAYS;

@@ -64,7 +64,8 @@ export function scoreUnit(env: SignalEnvironment, rubric: Rubric, unit: Unit, or
   if (dims.length === 0) return { dimensions: [], score: null, coverage: 0, reason: null };
   const specs = signalSpecsFor(rubric, dims);
   const notBeforeMs = unitSinceMs(org, unit);
-  const derived = deriveSignals(env, unit, specs, notBeforeMs === undefined ? {} : { notBeforeMs });
+  const minGroupSize = rubric.scoring.minGroupSize;
+  const derived = deriveSignals(env, unit, specs, { ...(notBeforeMs === undefined ? {} : { notBeforeMs }), ...(minGroupSize === undefined ? {} : { minGroupSize }) });
   const results = new Map<string, SignalResult>();
   for (const spec of specs) {
     const d = derived.get(spec.id);

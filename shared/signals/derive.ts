@@ -1,4 +1,4 @@
-import { COPILOT_BINDING_ID, listUnits } from '../org/index.js';
+import { COPILOT_BINDING_ID, ROLE_IDS, listUnits } from '../org/index.js';
 import type { OrgConfig, SourceId, Unit, UnitRef } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
@@ -98,6 +98,21 @@ function unreadableInScope(env: SignalEnvironment, unit: Unit, id: string): stri
   return `needs every ${need.scope === 'members' ? 'member pod' : 'pod'}'s ${sourceName(need.source)} binding: ${problems.join('; ')}`;
 }
 
+/**
+ * People in a unit, from the role counts of its pods in the org config (a pod's own; a domain's or network's member
+ * pods; the organisation's every pod). Units without pods (labs, the steering group) list nobody: 0.
+ */
+export function groupSize(env: SignalEnvironment, unit: Unit): number {
+  return env.memo(`group-size:${unit.ref}`, () => {
+    const refs = new Set<UnitRef>(unit.kind === 'pod' ? [unit.ref] : unit.kind === 'org' ? [...env.units.values()].filter((u) => u.kind === 'pod').map((u) => u.ref) : unit.members);
+    let people = 0;
+    for (const d of env.org.domains) {
+      for (const p of d.pods) if (refs.has(`pod:${p.id}`)) for (const r of ROLE_IDS) people += p.roles[r];
+    }
+    return people;
+  });
+}
+
 /** One derived signal: its value and the window it was measured over. */
 export interface DerivedSignal {
   value: SignalValue;
@@ -113,10 +128,11 @@ export interface DerivedSignal {
 export function deriveSignals(
   env: SignalEnvironment,
   unit: Unit,
-  specs: readonly { id: string; windowDays: number }[],
-  opts: { notBeforeMs?: number } = {},
+  specs: readonly { id: string; windowDays: number; countsPeople?: boolean }[],
+  opts: { notBeforeMs?: number; minGroupSize?: number } = {},
 ): Map<string, DerivedSignal> {
   const out = new Map<string, DerivedSignal>();
+  const minGroup = opts.minGroupSize ?? 0;
   for (const spec of specs) {
     const fn = SIGNAL_FUNCTIONS[spec.id];
     const toMs = env.asOfMs;
@@ -125,6 +141,7 @@ export function deriveSignals(
     let value: SignalValue;
     const unreadable = unreadableInScope(env, unit, spec.id);
     if (fn === undefined) value = { status: 'missing', reason: `no implementation for signal ${spec.id}` };
+    else if (spec.countsPeople === true && groupSize(env, unit) < minGroup) value = { status: 'missing', reason: `group smaller than ${minGroup} people (minimum group size)` };
     else if (spec.windowDays > 0 && windowDays <= 0) value = { status: 'missing', reason: 'the unit did not exist yet in this window' };
     else if (unreadable !== null) value = { status: 'missing', reason: unreadable };
     else {

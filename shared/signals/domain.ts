@@ -14,7 +14,7 @@ export const objectiveLinkedShare: SignalFn = (ctx) => {
   if (problem !== null) return missing(problem);
   const pods = readablePods(ctx, 'jira');
   if (pods.ok.length === 0) return missing(`no pod of this domain has readable Jira data (${pods.problems.join('; ') || 'no pods'})`);
-  const objectives = issueKeysWithLabel(ctx, ctx.unit.ref, LABELS.objective);
+  const objectives = issueKeysWithLabel(ctx, ctx.unit.ref, LABELS.objective, 'objective');
   const ev = new EvidenceCollector();
   let total = 0;
   for (const pod of pods.ok) {

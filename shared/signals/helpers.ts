@@ -1,5 +1,7 @@
 import type { SourceId, UnitRef } from '../org/index.js';
 import { MODEL_ALIASES } from '../org/conventions.js';
+import type { GOVERNANCE_TAGS } from '../org/conventions.js';
+import type { MlflowConventions } from '../org/index.js';
 import type { Activity, AttrValue } from '../sources/contract.js';
 import type { EvidenceLink } from '../scoring/types.js';
 import type { SignalContext, SignalValue, TimedActivity } from './types.js';
@@ -53,19 +55,41 @@ export function tagsOf(a: Activity): readonly string[] {
 }
 
 const PRODUCTION_ALIASES: ReadonlySet<string> = new Set(MODEL_ALIASES.production);
+const PRODUCTION_STAGES: ReadonlySet<string> = new Set(['production']);
 const CHALLENGER_ALIASES: ReadonlySet<string> = new Set(MODEL_ALIASES.challenger);
 
-/** A model version serving production: a production/champion alias or MLflow stage `Production`. */
-export function isProductionVersion(a: Activity, extra?: readonly string[]): boolean {
-  if (strAttr(a, 'stage')?.toLowerCase() === 'production') return true;
+const anyIn = (values: readonly string[], defaults: ReadonlySet<string>, extra: readonly string[] | undefined): boolean => {
   const more = new Set((extra ?? []).map((x) => x.toLowerCase()));
-  return aliasesOf(a).some((x) => PRODUCTION_ALIASES.has(x.toLowerCase()) || more.has(x.toLowerCase()));
+  return values.some((v) => defaults.has(v.toLowerCase()) || more.has(v.toLowerCase()));
+};
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * A model version serving production: a production/champion alias or MLflow stage `Production`, or the org's own
+ * aliases, stages or tag keys for production (`conventions.mlflow`).
+ */
+export function isProductionVersion(a: Activity, conv?: MlflowConventions): boolean {
+  const stage = strAttr(a, 'stage');
+  if (stage !== null && anyIn([stage], PRODUCTION_STAGES, conv?.productionStages)) return true;
+  return anyIn(aliasesOf(a), PRODUCTION_ALIASES, conv?.productionAliases) || anyIn(tagsOf(a), NO_NAMES, conv?.productionTags);
 }
 
-/** A model version under A/B test: it carries the challenger alias. */
-export function isChallengerVersion(a: Activity, extra?: readonly string[]): boolean {
-  const more = new Set((extra ?? []).map((x) => x.toLowerCase()));
-  return aliasesOf(a).some((x) => CHALLENGER_ALIASES.has(x.toLowerCase()) || more.has(x.toLowerCase()));
+/** A model version under A/B test: the challenger alias, or the org's own challenger aliases or tag keys. */
+export function isChallengerVersion(a: Activity, conv?: MlflowConventions): boolean {
+  return anyIn(aliasesOf(a), CHALLENGER_ALIASES, conv?.challengerAliases) || anyIn(tagsOf(a), NO_NAMES, conv?.challengerTags);
+}
+
+/** Governance practices read from model-version tag keys. */
+export type GovernanceTag = (typeof GOVERNANCE_TAGS)[number];
+const GOVERNANCE_CONVENTION: Readonly<Record<GovernanceTag, keyof MlflowConventions>> = {
+  model_card: 'modelCardTags',
+  fairness_eval: 'fairnessEvaluationTags',
+  bias_mitigation: 'biasMitigationTags',
+};
+
+/** True when a model version carries a governance tag: the product's default key or one the org maps to it. */
+export function hasGovernanceTag(a: Activity, tag: GovernanceTag, conv?: MlflowConventions): boolean {
+  return anyIn(tagsOf(a), new Set([tag]), conv?.[GOVERNANCE_CONVENTION[tag]]);
 }
 
 /** Median of a non-empty list (sorts a copy of numbers, never the activities). */

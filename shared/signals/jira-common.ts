@@ -1,4 +1,5 @@
-import type { UnitRef } from '../org/index.js';
+import { STANDARD_PLACEHOLDER } from '../org/index.js';
+import type { JiraEvidenceMatch, UnitRef } from '../org/index.js';
 import { EvidenceCollector, inWindow, labelsOf, median, missing, round, sourceProblem, timeAttr, toDays } from './helpers.js';
 import type { SignalContext, SignalFn, SignalValue, TimedActivity } from './types.js';
 
@@ -26,35 +27,57 @@ export function hasLabel(item: TimedActivity, match: (label: string) => boolean)
 }
 
 /** Practices an organisation may map to its own Jira issue types, labels or components (org config `conventions`). */
-export type JiraConcept = 'experiment' | 'abTest' | 'feedback';
+export type JiraConcept = 'experiment' | 'abTest' | 'pilot' | 'mvp' | 'feedback' | 'objective' | 'talk' | 'training' | 'hackathon' | 'governanceReview';
 
 const lower = (xs: readonly string[] | undefined): ReadonlySet<string> => new Set((xs ?? []).map((x) => x.toLowerCase()));
 
+/** Components of a Jira issue, lower-cased ([] when the connector passed none). */
+function componentsOf(item: TimedActivity): string[] {
+  const c = item.a.attrs.components;
+  return Array.isArray(c) ? c.map((x) => x.toLowerCase()) : [];
+}
+
+/** True when one mapping matches the issue by its issue type, one of its labels or one of its components. */
+export function matchesMapping(item: TimedActivity, m: JiraEvidenceMatch | undefined): boolean {
+  if (m === undefined) return false;
+  const type = typeof item.a.attrs.type === 'string' ? item.a.attrs.type.toLowerCase() : null;
+  if (type !== null && lower(m.issueTypes).has(type)) return true;
+  const ls = lower(m.labels);
+  if (labelsOf(item.a).some((l) => ls.has(l.toLowerCase()))) return true;
+  const cs = lower(m.components);
+  return componentsOf(item).some((c) => cs.has(c));
+}
+
 /**
  * True when the org's own mapping for a concept matches the issue: its issue type (`attrs.type`), one of its labels,
- * or one of its components (`attrs.components`, when the connector passes them). A/B tests count as experiments.
+ * or one of its components (`attrs.components`, when the connector passes them). A/B tests, pilots and MVPs count
+ * as experiments.
  */
 export function mappedTo(ctx: SignalContext, item: TimedActivity, concept: JiraConcept): boolean {
   const jira = ctx.env.org.conventions?.jira;
   if (jira === undefined) return false;
-  const maps = concept === 'experiment' ? [jira.experiment, jira.abTest] : [jira[concept]];
-  const type = typeof item.a.attrs.type === 'string' ? item.a.attrs.type.toLowerCase() : null;
-  const labels = labelsOf(item.a).map((l) => l.toLowerCase());
-  const comps = Array.isArray(item.a.attrs.components) ? item.a.attrs.components.map((c) => c.toLowerCase()) : [];
-  for (const m of maps) {
-    if (m === undefined) continue;
-    if (type !== null && lower(m.issueTypes).has(type)) return true;
-    const ls = lower(m.labels);
-    if (labels.some((l) => ls.has(l))) return true;
-    const cs = lower(m.components);
-    if (comps.some((c) => cs.has(c))) return true;
-  }
-  return false;
+  const maps = concept === 'experiment' ? [jira.experiment, jira.abTest, jira.pilot, jira.mvp] : [jira[concept]];
+  return maps.some((m) => matchesMapping(item, m));
+}
+
+/**
+ * True when an issue applies a network standard under the org's own `conventions.jira.standardAdoption`: one of its
+ * labels or components equals a mapped name with `{standard}` replaced by the standard's id (case-insensitive).
+ */
+export function mappedToStandard(ctx: SignalContext, item: TimedActivity, standardId: string): boolean {
+  const m = ctx.env.org.conventions?.jira?.standardAdoption;
+  if (m === undefined) return false;
+  const names = (xs: readonly string[] | undefined): ReadonlySet<string> => lower((xs ?? []).map((x) => x.split(STANDARD_PLACEHOLDER).join(standardId)));
+  const ls = names(m.labels);
+  if (labelsOf(item.a).some((l) => ls.has(l.toLowerCase()))) return true;
+  const cs = names(m.components);
+  return componentsOf(item).some((c) => cs.has(c));
 }
 
 /** An issue that is evidence of a concept: the product's default label, or the org's own mapping. */
-export function isEvidenceOf(ctx: SignalContext, item: TimedActivity, concept: JiraConcept, defaultLabel: (label: string) => boolean): boolean {
-  return hasLabel(item, defaultLabel) || mappedTo(ctx, item, concept);
+export function isEvidenceOf(ctx: SignalContext, item: TimedActivity, concept: JiraConcept | readonly JiraConcept[], defaultLabel: (label: string) => boolean): boolean {
+  if (hasLabel(item, defaultLabel)) return true;
+  return typeof concept === 'string' ? mappedTo(ctx, item, concept) : concept.some((c) => mappedTo(ctx, item, c));
 }
 
 /** The resolution time of a Jira issue (epoch ms) or null while unresolved. */
@@ -66,7 +89,7 @@ export function resolvedAt(item: TimedActivity): number | null {
  * A Jira rate signal over the unit's own project(s): issues whose labels match, counted when created or when
  * resolved inside the window. Zero is a real zero when Jira is readable (nothing happened); missing otherwise.
  */
-export function jiraIssueRate(opts: { match: (label: string) => boolean; on: 'created' | 'resolved'; periodDays: number; concept?: JiraConcept }): SignalFn {
+export function jiraIssueRate(opts: { match: (label: string) => boolean; on: 'created' | 'resolved'; periodDays: number; concept?: JiraConcept | readonly JiraConcept[] }): SignalFn {
   return (ctx) => {
     const problem = sourceProblem(ctx, ctx.unit.ref, 'jira');
     if (problem !== null) return missing(problem);

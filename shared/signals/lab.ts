@@ -6,7 +6,7 @@ import type { SignalFn } from './types.js';
 const LAB_EVENTS: ReadonlySet<string> = new Set([LABELS.hackathon, LABELS.talk, LABELS.research]);
 
 /** Hackathons, tech talks and research shares (items resolved) per quarter. */
-export const labEventsPerQuarter: SignalFn = jiraIssueRate({ match: (l) => LAB_EVENTS.has(l), on: 'resolved', periodDays: QUARTER_DAYS });
+export const labEventsPerQuarter: SignalFn = jiraIssueRate({ match: (l) => LAB_EVENTS.has(l), on: 'resolved', periodDays: QUARTER_DAYS, concept: ['hackathon', 'talk'] });
 
 /** Experimental prototypes started (`prototype` items created) per quarter. */
 export const prototypesPerQuarter: SignalFn = jiraIssueRate({ match: (l) => l === LABELS.prototype, on: 'created', periodDays: QUARTER_DAYS });

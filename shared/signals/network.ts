@@ -1,6 +1,6 @@
 import { LABELS } from '../org/conventions.js';
 import { EvidenceCollector, inWindow, labelsOf, median, missing, readablePods, round, sourceProblem, strAttr, toDays } from './helpers.js';
-import { QUARTER_DAYS, hasLabel, jiraIssueRate } from './jira-common.js';
+import { QUARTER_DAYS, hasLabel, jiraIssueRate, mappedToStandard } from './jira-common.js';
 import { firstAdoptions } from './org-facts.js';
 import type { SignalContext, SignalFn, SignalValue, TimedActivity } from './types.js';
 
@@ -9,10 +9,11 @@ export const talksGuidesPerQuarter: SignalFn = jiraIssueRate({
   match: (l) => l === LABELS.talk || l === LABELS.guide,
   on: 'resolved',
   periodDays: QUARTER_DAYS,
+  concept: 'talk',
 });
 
 /** Training sessions and courses (`training` items resolved) per quarter. */
-export const trainingPerQuarter: SignalFn = jiraIssueRate({ match: (l) => l === LABELS.training, on: 'resolved', periodDays: QUARTER_DAYS });
+export const trainingPerQuarter: SignalFn = jiraIssueRate({ match: (l) => l === LABELS.training, on: 'resolved', periodDays: QUARTER_DAYS, concept: 'training' });
 
 /**
  * For each standard the network declares, the share of its member pods (with readable Jira) whose work in the
@@ -24,27 +25,30 @@ export const standardsAdoptionShare: SignalFn = (ctx) => {
   if (network.standards.length === 0) return missing('the network declares no standards in the org config');
   const pods = readablePods(ctx, 'jira');
   if (pods.ok.length === 0) return missing(`no member pod has readable Jira data (${pods.problems.join('; ')})`);
-  const wanted = new Set(network.standards.map((s) => `${LABELS.standardPrefix}${s.id}`));
+  // The default label `standard:<id>`, plus the org's own labels or components for adopting it.
+  const ids = network.standards.map((st) => st.id);
   const adopters = new Map<string, number>();
   const ev = new EvidenceCollector();
   for (const pod of pods.ok) {
     const seen = new Set<string>();
     for (const item of ctx.env.activities.of(pod, 'issue')) {
       if (!inWindow(ctx, item.t)) continue;
+      const labels = labelsOf(item.a);
       let used = false;
-      for (const l of labelsOf(item.a)) {
-        if (!wanted.has(l)) continue;
+      for (const id of ids) {
+        if (!labels.includes(`${LABELS.standardPrefix}${id}`) && !mappedToStandard(ctx, item, id)) continue;
         used = true;
-        if (!seen.has(l)) {
-          seen.add(l);
-          adopters.set(l, (adopters.get(l) ?? 0) + 1);
+        if (!seen.has(id)) {
+          seen.add(id);
+          adopters.set(id, (adopters.get(id) ?? 0) + 1);
         }
       }
       if (used) ev.add(item);
     }
   }
+  const wanted = new Set(ids);
   let sum = 0;
-  for (const label of wanted) sum += (adopters.get(label) ?? 0) / pods.ok.length;
+  for (const id of wanted) sum += (adopters.get(id) ?? 0) / pods.ok.length;
   return { status: 'scored', value: round(sum / wanted.size, 3), evidence: ev.links(), evidenceCount: ev.count };
 };
 

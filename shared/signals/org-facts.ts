@@ -1,6 +1,8 @@
 import type { UnitRef } from '../org/index.js';
 import { LABELS } from '../org/conventions.js';
 import { labelsOf, strAttr } from './helpers.js';
+import { mappedTo } from './jira-common.js';
+import type { JiraConcept } from './jira-common.js';
 import type { SignalContext } from './types.js';
 
 /**
@@ -64,14 +66,17 @@ export function firstAdoptions(ctx: SignalContext): ReadonlyMap<string, number> 
   });
 }
 
-/** Keys of a unit's Jira issues carrying a label (created up to the as-of), e.g. a domain's objective epics. */
-export function issueKeysWithLabel(ctx: SignalContext, unit: UnitRef, label: string): ReadonlySet<string> {
-  return ctx.env.memo(`keys:${unit}:${label}`, () => {
+/**
+ * Keys of a unit's Jira issues carrying a label (created up to the as-of), e.g. a domain's objective epics; with a
+ * concept, also the issues the org's own `conventions.jira` maps to it.
+ */
+export function issueKeysWithLabel(ctx: SignalContext, unit: UnitRef, label: string, concept?: JiraConcept): ReadonlySet<string> {
+  return ctx.env.memo(`keys:${unit}:${label}:${concept ?? ''}`, () => {
     const out = new Set<string>();
     for (const item of ctx.env.activities.of(unit, 'issue')) {
       if (item.t > ctx.env.asOfMs) continue;
       const key = strAttr(item.a, 'key');
-      if (key !== null && labelsOf(item.a).includes(label)) out.add(key);
+      if (key !== null && (labelsOf(item.a).includes(label) || (concept !== undefined && mappedTo(ctx, item, concept)))) out.add(key);
     }
     return out;
   });

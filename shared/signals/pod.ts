@@ -124,7 +124,7 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   const days: number[] = [];
   for (const item of ctx.env.activities.of(unit, 'model-version')) {
-    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases)) continue;
+    if (!inWindow(ctx, item.t) || !isProductionVersion(item.a, ctx.env.org.conventions?.mlflow)) continue;
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
@@ -150,7 +150,7 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
   const ev = new EvidenceCollector();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'model-version')) {
     if (!inWindow(ctx, item.t)) continue;
-    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow?.productionAliases) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
+    if (isProductionVersion(item.a, ctx.env.org.conventions?.mlflow) || strAttr(item.a, 'stage')?.toLowerCase() === 'archived') ev.add(item);
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));
 };
@@ -178,14 +178,32 @@ export const retrainingIntervalDays: SignalFn = (ctx) => {
 /** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */
 export const feedbackToFixDaysP50: SignalFn = jiraResolutionDaysP50({ match: (l) => l === LABELS.feedback, what: 'feedback work', concept: 'feedback' });
 
-/** Successful production deployments per week (DORA deployment frequency). */
+/**
+ * The change a deployment ships: its repo, environment and commit (`attrs.sha`, when the connector passes it). Without
+ * a commit every deployment is its own change, so nothing is merged that could not be told apart.
+ */
+function changeKey(a: TimedActivity['a']): string {
+  const sha = strAttr(a, 'sha');
+  return `${strAttr(a, 'repo') ?? ''}\u0000${strAttr(a, 'environment') ?? ''}\u0000${sha === null || sha === '' ? `id:${a.id}` : `sha:${sha.toLowerCase()}`}`;
+}
+
+/**
+ * Successful production deployments per week (DORA deployment frequency), counting each commit once per repo and
+ * environment in the window: redeploying a commit already deployed there is not a new change.
+ */
 export const deploysPerWeek: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
   if (problem !== null) return missing(problem);
   const ev = new EvidenceCollector();
+  const first = new Map<string, TimedActivity>();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
-    if (inWindow(ctx, item.t) && isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) && deploymentOutcome(item.a) === 'success') ev.add(item);
+    if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments) || deploymentOutcome(item.a) !== 'success') continue;
+    const key = changeKey(item.a);
+    const prev = first.get(key);
+    // The earliest deployment of a change is its evidence (ties by id, so input order never matters).
+    if (prev === undefined || item.t < prev.t || (item.t === prev.t && item.a.id < prev.a.id)) first.set(key, item);
   }
+  for (const item of first.values()) ev.add(item);
   return ev.scored(ratePer(ev.count, ctx, WEEK_DAYS));
 };
 
@@ -205,21 +223,34 @@ export const prLeadTimeHoursP50: SignalFn = (ctx) => {
   return ev.scored(round(median(hours)));
 };
 
-/** Share of finished production deployments in the window whose latest status is failure or error. */
+/**
+ * Share of the changes (commits per repo and environment) deployed to production in the window that failed and
+ * needed a rollback or a fix: a failed deployment counts unless the same commit later deployed successfully to the
+ * same place (a retried job, not a failed change). Without commits on deployments every deployment is a change.
+ */
 export const changeFailureRate: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'github');
   if (problem !== null) return missing(problem);
-  const ev = new EvidenceCollector();
-  let finished = 0;
+  const byChange = new Map<string, { failed: TimedActivity[]; lastSuccess: number }>();
   for (const item of ctx.env.activities.of(ctx.unit.ref, 'deployment')) {
     if (!inWindow(ctx, item.t) || !isProductionDeployment(item.a, ctx.env.org.conventions?.github?.productionEnvironments)) continue;
     const outcome = deploymentOutcome(item.a);
     if (outcome === 'pending') continue;
-    finished++;
-    if (outcome === 'failure') ev.add(item);
+    const key = changeKey(item.a);
+    let c = byChange.get(key);
+    if (c === undefined) byChange.set(key, (c = { failed: [], lastSuccess: -Infinity }));
+    if (outcome === 'failure') c.failed.push(item);
+    else c.lastSuccess = Math.max(c.lastSuccess, item.t);
   }
-  if (finished === 0) return missing(`no production deployment finished in the last ${Math.round(ctx.windowDays)} days`);
-  return { status: 'scored', value: round(ev.count / finished, 3), evidence: ev.links(), evidenceCount: ev.count };
+  if (byChange.size === 0) return missing(`no production deployment finished in the last ${Math.round(ctx.windowDays)} days`);
+  const ev = new EvidenceCollector();
+  for (const c of byChange.values()) {
+    // Failed after its last success (or never succeeded): this change needed a rollback or a fix.
+    const open = c.failed.filter((f) => f.t > c.lastSuccess);
+    if (open.length === 0) continue;
+    ev.add(open.reduce((x, y) => (y.t > x.t || (y.t === x.t && y.a.id < x.a.id) ? y : x)));
+  }
+  return { status: 'scored', value: round(ev.count / byChange.size, 3), evidence: ev.links(), evidenceCount: ev.count };
 };
 
 /**
@@ -336,7 +367,7 @@ export const abTestsPerQuarter: SignalFn = (ctx) => {
   }
   if (mlflowProblem === null) {
     for (const item of ctx.env.activities.of(unit, 'model-version')) {
-      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow?.challengerAliases)) ev.add(item);
+      if (inWindow(ctx, item.t) && isChallengerVersion(item.a, ctx.env.org.conventions?.mlflow)) ev.add(item);
     }
   }
   return ev.scored(ratePer(ev.count, ctx, QUARTER_DAYS));

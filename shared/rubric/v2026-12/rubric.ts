@@ -51,6 +51,10 @@ export const RUBRIC_2026_12: RubricInput = {
     // House rule: five equal bands with the top one starting at 80, so level 5 needs strong evidence on most
     // signals, not a perfect score (2026-11 needed exactly 100).
     levelBands: [0, 20, 40, 60, 80],
+    // Team signals that count people are hidden for groups smaller than this (people from the pods' roles).
+    minGroupSize: 3,
+    minGroupSizeSource:
+      'threshold rule of statistical disclosure control (a published figure needs at least three contributors, so no one can subtract their own share to learn a single colleague’s); Copilot’s own per-day group size applies on top.',
   },
   signals: [
     // ── Pods ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -177,7 +181,9 @@ export const RUBRIC_2026_12: RubricInput = {
       thresholds: [0.25, 1, 3, 7],
       thresholdSource: 'DORA State of DevOps clusters (dora.dev): low (monthly or less), medium (weekly–monthly), high (daily–weekly) and elite (on demand, several a day); thresholds monthly, weekly, 3/week, daily.',
       appliesTo: ['pod'],
-      howMeasured: 'Successful production deployments created in the last 28 days divided by 4 weeks (DORA deployment frequency).',
+      howMeasured: 'Changes deployed successfully to production in the last 28 days divided by 4 weeks (DORA deployment frequency); a change is a commit per repo and environment, so redeploying a commit already deployed there in the window does not count again.',
+      gaming:
+        'Gameable by redeploying the same build to inflate the count; a deployment counts only when it carries a commit not already deployed to that repo and environment in the window. This needs the commit (sha) on each GitHub deployment; without it every successful deployment counts.',
       whenMissing: 'Missing without a readable GitHub binding; no deployments with GitHub readable is a real 0.',
     },
     {
@@ -207,7 +213,9 @@ export const RUBRIC_2026_12: RubricInput = {
       thresholds: [0.45, 0.3, 0.15, 0.05],
       thresholdSource: 'DORA State of DevOps clusters (dora.dev): change failure rate — elite about 5%; the steps 45%, 30%, 15% follow the lower clusters.',
       appliesTo: ['pod'],
-      howMeasured: 'Failed production deployments divided by finished production deployments in the last 90 days.',
+      howMeasured: 'Of the changes (commits per repo and environment) deployed to production in the last 90 days, the share that failed and needed a rollback or a fix: a failed deployment counts unless the same commit later deployed successfully to the same place (a retried job, not a failed change); a failure followed by a successful deployment of a different commit, or not followed at all, counts.',
+      gaming:
+        'Failed jobs that a retry fixed would inflate the rate, and deploying many no-op changes would dilute it; counting changes (commits), not deployments, guards against both. Needs the commit (sha) on each GitHub deployment; without it every deployment is its own change and every failed one counts.',
       whenMissing: 'Missing without readable GitHub or when no production deployment finished in the window.',
     },
     {
@@ -290,6 +298,7 @@ export const RUBRIC_2026_12: RubricInput = {
     // ── Pods: AI-assisted delivery (GitHub Copilot usage reports, pod-level aggregates only) ────────────────
     {
       id: 'copilot.active-user-share',
+      countsPeople: true,
       name: 'Copilot active users (share of the pod)',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -307,6 +316,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.engaged-user-share',
+      countsPeople: true,
       name: 'Copilot engaged users (share of the pod)',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -322,6 +332,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.code-acceptance-rate',
+      countsPeople: true,
       name: 'Copilot code acceptance rate',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -337,6 +348,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.chat-agent-user-share',
+      countsPeople: true,
       name: 'Copilot chat and agent use',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -352,6 +364,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'copilot.active-share-trend',
+      countsPeople: true,
       name: 'Copilot adoption trend',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -369,6 +382,7 @@ export const RUBRIC_2026_12: RubricInput = {
     //    organisation score, which combines the units' scores) ─────────────────────────────────────────────────
     {
       id: 'copilot.org-active-user-share',
+      countsPeople: true,
       name: 'Copilot active users across the organisation',
       sources: ['copilot'],
       kinds: ['copilot-day'],
@@ -432,6 +446,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'github.shared-repos-used',
+      countsPeople: true,
       name: 'Repositories used by two or more pods',
       sources: ['github'],
       kinds: ['pull-request', 'commit'],
@@ -447,6 +462,7 @@ export const RUBRIC_2026_12: RubricInput = {
     },
     {
       id: 'github.cross-pod-review-share',
+      countsPeople: true,
       name: 'Cross-pod reviews',
       sources: ['github'],
       kinds: ['review', 'pull-request', 'commit'],
@@ -488,7 +504,7 @@ export const RUBRIC_2026_12: RubricInput = {
       direction: 'higher-is-better',
       thresholds: [0.25, 0.5, 0.75, 0.9],
       thresholdSource: 'house rule: a quarter, half, three quarters and 90% of member pods applying each standard.',
-      gaming: "Gameable by labelling work standard:X without applying it; only pods' own issues in the window count.",
+      gaming: "Gameable by labelling work standard:X without applying it; only pods' own issues in the window count. Not yet corroborated by a linked pull request or run: the connectors do not collect Jira development links, so a label alone counts.",
       appliesTo: ['network'],
       howMeasured: 'For each standard of the network, the share of member pods (with readable Jira) whose work in the last 180 days carries standard:<id>; the mean over standards.',
       whenMissing: 'Missing when the network declares no standards or no member pod’s Jira is readable.',

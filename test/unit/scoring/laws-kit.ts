@@ -2,6 +2,7 @@ import { fc } from '@fast-check/vitest';
 import { COPILOT_BINDING_ID, listBindings } from '../../../shared/org/index.js';
 import type { OrgConfig, UnitRef } from '../../../shared/org/index.js';
 import { defaultRubric } from '../../../shared/rubric/index.js';
+import type { Rubric } from '../../../shared/rubric/index.js';
 import { scoreOrganisation } from '../../../shared/scoring/index.js';
 import type { SourceStatus, UnitScorecard } from '../../../shared/scoring/index.js';
 import type { Activity, AttrValue } from '../../../shared/sources/contract.js';
@@ -109,7 +110,7 @@ export function orgFor(fates: Record<string, BindingFate>, base: OrgConfig = ORG
 }
 
 /** Scores a world: removed bindings leave the config and their activities; failed ones are reported failed. */
-export function scoreWorld(w: World, base: OrgConfig = ORG): UnitScorecard[] {
+export function scoreWorld(w: World, base: OrgConfig = ORG, rubric: Rubric = defaultRubric): UnitScorecard[] {
   const org = orgFor(w.fates, base);
   const live = new Set(listBindings(org).map((b) => b.id));
   const sources: SourceStatus[] = listBindings(org).map((b) =>
@@ -118,7 +119,7 @@ export function scoreWorld(w: World, base: OrgConfig = ORG): UnitScorecard[] {
       : { source: b.source, bindingId: b.id, status: 'ok' as const },
   );
   const activities = w.activities.filter((a) => live.has(a.bindingId) && w.fates[a.bindingId] !== 'failed');
-  return scoreOrganisation({ org, rubric: defaultRubric, asOf: AS_OF, activities, sources });
+  return scoreOrganisation({ org, rubric, asOf: AS_OF, activities, sources });
 }
 
 export const byUnit = (cards: readonly UnitScorecard[]): Map<string, UnitScorecard> => new Map(cards.map((c) => [c.unit, c]));
