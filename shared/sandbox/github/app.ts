@@ -209,7 +209,7 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     } catch {
       return jsonResponse(400, errorBody(400, 'Problems parsing JSON', 'https://docs.github.com/graphql'));
     }
-    const out = await executeGithubGraphql(world, body);
+    const out = await executeGithubGraphql(world, body, apiBase(c));
     const g = world.graphqlBudget;
     return jsonResponse(out.status, JSON.stringify(out.json), {
       'x-ratelimit-limit': String(g.limit), 'x-ratelimit-remaining': String(Math.max(0, g.limit - g.used)), 'x-ratelimit-used': String(g.used),
