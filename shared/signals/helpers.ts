@@ -102,6 +102,8 @@ export function evidenceLabel(a: Activity): string {
       return `${String(at.model)} v${String(at.version)}`;
     case 'ml-run':
       return `run …${runIdOf(a).slice(-8)}`;
+    case 'copilot-day':
+      return `Copilot ${String(at.team)} ${String(at.day)}`;
     default:
       return a.id;
   }

@@ -21,4 +21,9 @@ describe('evidence labels', () => {
     expect(evidenceLabel(a)).toBe('acme/recsys ci #900001, 2026-11-14');
     expect(evidenceLabel(b)).not.toBe(evidenceLabel(a));
   });
+
+  it('names a Copilot day by its team and day', () => {
+    const a = { ...activity('copilot-day', 'copilot:day:pod:recsys:2026-11-14', '2026-11-14T12:00:00.000Z', { team: 'recsys', day: '2026-11-14' }), source: 'copilot' as const, actor: null };
+    expect(evidenceLabel(a)).toBe('Copilot recsys 2026-11-14');
+  });
 });
