@@ -102,6 +102,10 @@ export function evidenceLabel(a: Activity): string {
       return `${String(at.model)} v${String(at.version)}`;
     case 'ml-run':
       return `run …${runIdOf(a).slice(-8)}`;
+    case 'commit':
+      return `${String(at.repo)}@${a.id.slice(a.id.lastIndexOf('@') + 1).slice(0, 7)}`;
+    case 'release':
+      return `${String(at.repo)} ${String(at.tag)}`;
     case 'copilot-day':
       return `Copilot ${String(at.team)} ${String(at.day)}`;
     default:

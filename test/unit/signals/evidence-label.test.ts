@@ -26,4 +26,9 @@ describe('evidence labels', () => {
     const a = { ...activity('copilot-day', 'copilot:day:pod:recsys:2026-11-14', '2026-11-14T12:00:00.000Z', { team: 'recsys', day: '2026-11-14' }), source: 'copilot' as const, actor: null };
     expect(evidenceLabel(a)).toBe('Copilot recsys 2026-11-14');
   });
+
+  it('names a commit by repo and short sha and a release by repo and tag', () => {
+    expect(evidenceLabel(activity('commit', 'github:commit:acme/recsys@0123456789abcdef', '2026-11-14T12:00:00.000Z', { repo: 'acme/recsys' }))).toBe('acme/recsys@0123456');
+    expect(evidenceLabel(activity('release', 'github:release:acme/recsys/77', '2026-11-14T12:00:00.000Z', { repo: 'acme/recsys', tag: 'v1.4.0', prerelease: false }))).toBe('acme/recsys v1.4.0');
+  });
 });
