@@ -117,14 +117,21 @@ export function evidenceLabel(a: Activity): string {
     case 'pull-request':
     case 'review':
       return `${String(at.repo)}#${String(at.number)}`;
+    // Many deployments (and runs) share a repo and environment (workflow): the id and day tell them apart.
     case 'deployment':
-      return `${String(at.repo)} → ${String(at.environment)}`;
+      return `${String(at.repo)} → ${String(at.environment)} #${lastSegment(a.id)}, ${a.at.slice(0, 10)}`;
     case 'workflow-run':
-      return `${String(at.repo)} ${String(at.workflow)}`;
+      return `${String(at.repo)} ${String(at.workflow)} #${lastSegment(a.id)}, ${a.at.slice(0, 10)}`;
     case 'model-version':
       return `${String(at.model)} v${String(at.version)}`;
     case 'ml-run':
       return `run …${runIdOf(a).slice(-8)}`;
+    case 'commit':
+      return `${String(at.repo)}@${a.id.slice(a.id.lastIndexOf('@') + 1).slice(0, 7)}`;
+    case 'release':
+      return `${String(at.repo)} ${String(at.tag)}`;
+    case 'copilot-day':
+      return `Copilot ${String(at.team)} ${String(at.day)}`;
     default:
       return a.id;
   }
@@ -137,8 +144,12 @@ export function evidenceLabel(a: Activity): string {
 export function runIdOf(a: Activity): string {
   const v = a.attrs.runId;
   if (typeof v === 'string' && v !== '') return v;
-  const cut = Math.max(a.id.lastIndexOf(':'), a.id.lastIndexOf('/'));
-  return a.id.slice(cut + 1);
+  return lastSegment(a.id);
+}
+
+/** The last `:`- or `/`-separated segment of an activity id (the vendor's own id of the item). */
+function lastSegment(id: string): string {
+  return id.slice(Math.max(id.lastIndexOf(':'), id.lastIndexOf('/')) + 1);
 }
 
 /**

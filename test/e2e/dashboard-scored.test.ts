@@ -123,40 +123,51 @@ describe('dashboard over scored demo data', () => {
     expect(errors).toEqual([]);
   });
 
-  it('opens every Jira and MLflow evidence link of the recsys pod in the sandboxes’ web views, each page naming its item', async () => {
+  it('opens every evidence link of the recsys pod (Jira, MLflow, GitHub, Copilot) in the sandboxes’ web views, each page naming its item', async () => {
     // The snapshots were collected from sandboxes that have closed since; the same anchor and seed give the same
-    // world, so the links are replayed against fresh sandboxes on new ports (path and fragment kept).
+    // world, so the links are replayed against fresh sandboxes on new ports (path, query and fragment kept).
     const sb = await startSandboxes({ port: 0, host: '127.0.0.1', anchor: ANCHOR });
     try {
       const p = await open('#/unit/pod:recsys');
       const links = await p.locator('.evidence a').evaluateAll((as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', label: (a.textContent ?? '').trim() })));
-      const kindOf = (href: string): 'jira' | 'mlflow' | 'other' => {
+      const kindOf = (href: string): 'jira' | 'mlflow' | 'github' | 'copilot' | 'elsewhere' => {
         const u = new URL(href);
-        if (!u.origin.startsWith('http://127.0.0.1')) return 'other';
-        return u.hash.startsWith('#/') ? 'mlflow' : /^\/(browse|secure)\//.test(u.pathname) ? 'jira' : 'other';
+        if (u.hostname !== '127.0.0.1') return 'elsewhere';
+        if (u.hash.startsWith('#/')) return 'mlflow';
+        if (/^\/(browse|secure)\//.test(u.pathname)) return 'jira';
+        return /^\/orgs\/[^/]+\/insights\/copilot-usage$/.test(u.pathname) ? 'copilot' : 'github';
       };
-      const sandboxLinks = links.filter((l) => kindOf(l.href) !== 'other');
-      expect(sandboxLinks.some((l) => kindOf(l.href) === 'jira')).toBe(true);
-      expect(sandboxLinks.some((l) => kindOf(l.href) === 'mlflow')).toBe(true);
-      expect(sandboxLinks.length).toBeGreaterThan(0);
+      // Every link points at a sandbox: none at the real github.com or an API endpoint elsewhere.
+      expect(links.filter((l) => kindOf(l.href) === 'elsewhere').map((l) => l.href)).toEqual([]);
+      const counts = { jira: 0, mlflow: 0, github: 0, copilot: 0, elsewhere: 0 };
+      for (const l of links) counts[kindOf(l.href)] += 1;
+      expect(counts.jira * counts.mlflow * counts.github * counts.copilot).toBeGreaterThan(0);
+      // The identifying words of a label (repo, number, environment, id, day, key, tag), each of which the page must show.
+      const tokensOf = (label: string): string[] => label.split(/\s+/).map((t) => t.replace(/,$/, '').replace(/^…/, ''))
+        .filter((t) => t !== '' && t !== '→' && t !== 'run' && t !== 'Copilot');
       const viewer = await chromium.browser.newPage();
       try {
-        for (const l of sandboxLinks) {
+        for (const l of links) {
           const u = new URL(l.href);
-          const base = kindOf(l.href) === 'mlflow' ? sb.urls.mlflow : sb.urls.jira;
+          const kind = kindOf(l.href);
+          const base = kind === 'mlflow' ? sb.urls.mlflow : kind === 'jira' ? sb.urls.jira : sb.urls.github;
           // From a blank page, so a link differing from the last one only after # is a real load with a response.
           await viewer.goto('about:blank');
           const res = await viewer.goto(`${base}${u.pathname}${u.search}${u.hash}`);
           expect(res?.status(), l.href).toBe(200);
-          // The item's identifying token: an issue key, the run id's tail, a model name.
-          const token = l.label.replace(/^run\s+…?/, '').split(/\s+/).sort((a, b) => b.length - a.length)[0] as string;
-          await viewer.waitForFunction((t) => (document.querySelector('h1')?.textContent ?? '').includes(t), token, { timeout: 5000 });
-          expect(await viewer.title()).not.toContain('Not found');
+          await viewer.waitForSelector('h1', { timeout: 5000 });
+          expect(await viewer.title(), l.href).not.toContain('Not found');
+          for (const t of tokensOf(l.label)) {
+            // A model version's label says `v3` where its page says `version 3`.
+            const alternatives = /^v\d+$/.test(t) ? [t, `version ${t.slice(1)}`] : [t];
+            await viewer.waitForFunction((ts) => ts.some((x) => (document.body.textContent ?? '').includes(x)), alternatives, { timeout: 5000 })
+              .catch(() => { throw new Error(`${l.href} does not name "${t}" of "${l.label}"`); });
+          }
         }
       } finally {
         await viewer.close();
       }
-      process.stdout.write(`evidence links on pod:recsys: ${links.length}; Jira and MLflow, opened in the sandboxes: ${sandboxLinks.length}; other (GitHub, Copilot): ${links.length - sandboxLinks.length}\n`);
+      process.stdout.write(`evidence links on pod:recsys: ${links.length}, all opened in the sandboxes' web views (Jira ${counts.jira}, MLflow ${counts.mlflow}, GitHub ${counts.github}, Copilot ${counts.copilot})\n`);
     } finally {
       await sb.close();
     }

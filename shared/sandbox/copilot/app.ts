@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { FaultVariables } from '../faults.js';
+import { itemResponse } from '../web/page.js';
 import type { GithubWorld } from '../github/world.js';
 import type { CopilotReportKind, CopilotWorld } from './world.js';
 
@@ -61,6 +62,24 @@ export function mountCopilotDownloads(app: Hono<Env>, world: CopilotWorld): void
     }
     logged(200);
     return new Response(body, { status: 200, headers: { 'content-type': 'application/x-ndjson' } });
+  });
+}
+
+/**
+ * A minimal web view of the organisation's Copilot usage dashboard (GitHub's web UI: organisation → Insights →
+ * Copilot usage), without the API's token, so demo evidence links open. It names the organisation, team and day the
+ * link stands for; no person and no per-user figure is shown.
+ */
+export function mountCopilotWeb(app: Hono<Env>, world: CopilotWorld, github: GithubWorld): void {
+  app.get('/orgs/:org/insights/copilot-usage', (c) => {
+    const team = c.req.query('team');
+    const day = c.req.query('day');
+    const known = c.req.param('org') === world.org && (team === undefined || github.teams.has(team));
+    const what = `Copilot usage of ${[c.req.param('org'), team].filter(Boolean).join('/')}${day ? ` on ${day}` : ''}`;
+    if (!known || (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day))) return itemResponse(c, 'GitHub', null, what);
+    const facts: [string, string][] = [['Organisation', world.org], ['Team', team ?? 'all'], ['Day', day ?? 'last 28 days']];
+    if (day !== undefined) facts.push(['Report', world.hasDay(day) ? 'available' : 'not produced']);
+    return itemResponse(c, 'GitHub', { title: what, facts }, what);
   });
 }
 

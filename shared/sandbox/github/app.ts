@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { mountCopilotDownloads, mountCopilotReports } from '../copilot/app.js';
+import { mountCopilotDownloads, mountCopilotReports, mountCopilotWeb } from '../copilot/app.js';
 import type { CopilotWorld } from '../copilot/world.js';
 import { faultMiddleware } from '../faults.js';
 import type { FaultRegistry, FaultVariables } from '../faults.js';
@@ -108,6 +108,7 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     });
   });
   registerGithubWeb(app, world); // web views of PRs, commits, runs, releases and deployments, without the token (issue 17)
+  if (opts.copilot) mountCopilotWeb(app, opts.copilot, world); // the Copilot usage dashboard's web view, likewise
 
   app.use('*', faultMiddleware('github', opts.faults, {
     rateLimit: (_c, fault) => {
@@ -209,7 +210,7 @@ export function buildGithubApp(world: GithubWorld, opts: { faults: FaultRegistry
     } catch {
       return jsonResponse(400, errorBody(400, 'Problems parsing JSON', 'https://docs.github.com/graphql'));
     }
-    const out = await executeGithubGraphql(world, body);
+    const out = await executeGithubGraphql(world, body, apiBase(c));
     const g = world.graphqlBudget;
     return jsonResponse(out.status, JSON.stringify(out.json), {
       'x-ratelimit-limit': String(g.limit), 'x-ratelimit-remaining': String(Math.max(0, g.limit - g.used)), 'x-ratelimit-used': String(g.used),

@@ -75,70 +75,72 @@ function connection<T, N>(items: readonly T[], args: Page, node: (t: T) => N): R
   };
 }
 
-const WEB = 'https://github.com';
 const nodeId = (prefix: string, id: number): string => `${prefix}_${Buffer.from(String(id)).toString('base64url')}`;
 /** GraphQL names a GitHub App's bot by its app slug, without REST's `[bot]` suffix. */
-const actor = (login: string): Record<string, unknown> => (login.endsWith('[bot]')
-  ? { __typename: 'Bot', login: login.replace(/\[bot\]$/, ''), url: `${WEB}/apps/${login.replace(/\[bot\]$/, '')}` }
-  : { __typename: 'User', login, url: `${WEB}/${login}` });
+const actor = (web: string, login: string): Record<string, unknown> => (login.endsWith('[bot]')
+  ? { __typename: 'Bot', login: login.replace(/\[bot\]$/, ''), url: `${web}/apps/${login.replace(/\[bot\]$/, '')}` }
+  : { __typename: 'User', login, url: `${web}/${login}` });
 
 function byDirection<T>(items: T[], key: (t: T) => string, direction: unknown): T[] {
   const sorted = [...items].sort((a, b) => Date.parse(key(a)) - Date.parse(key(b)));
   return direction === 'DESC' ? sorted.reverse() : sorted;
 }
 
-function reviewNode(r: RepoRec, p: PullRec, rv: ReviewRec): Record<string, unknown> {
+function reviewNode(web: string, r: RepoRec, p: PullRec, rv: ReviewRec): Record<string, unknown> {
   return {
     __typename: 'PullRequestReview', id: nodeId('PRR', rv.id), databaseId: rv.id, state: rv.state, submittedAt: rv.submitted_at, createdAt: rv.submitted_at,
-    url: `${WEB}/${r.fullName}/pull/${p.number}#pullrequestreview-${rv.id}`, author: actor(rv.user.login), body: '',
+    url: `${web}/${r.fullName}/pull/${p.number}#pullrequestreview-${rv.id}`, author: actor(web, rv.user.login), body: '',
   };
 }
 
-function pullNode(r: RepoRec, p: PullRec): Record<string, unknown> {
+function pullNode(web: string, r: RepoRec, p: PullRec): Record<string, unknown> {
   return {
     __typename: 'PullRequest', id: nodeId('PR', p.id), databaseId: p.id, number: p.number, title: p.title, body: p.body,
-    url: `${WEB}/${r.fullName}/pull/${p.number}`, state: p.merged_at ? 'MERGED' : p.state === 'open' ? 'OPEN' : 'CLOSED', isDraft: p.draft,
-    createdAt: p.created_at, updatedAt: p.updated_at, mergedAt: p.merged_at, closedAt: p.closed_at, author: actor(p.user.login),
+    url: `${web}/${r.fullName}/pull/${p.number}`, state: p.merged_at ? 'MERGED' : p.state === 'open' ? 'OPEN' : 'CLOSED', isDraft: p.draft,
+    createdAt: p.created_at, updatedAt: p.updated_at, mergedAt: p.merged_at, closedAt: p.closed_at, author: actor(web, p.user.login),
     headRefName: p.head_ref, headRefOid: p.head_sha,
-    reviews: (args: Page) => connection(r.reviews.get(p.number) ?? [], args, (rv) => reviewNode(r, p, rv)),
+    reviews: (args: Page) => connection(r.reviews.get(p.number) ?? [], args, (rv) => reviewNode(web, r, p, rv)),
   };
 }
 
-function statusNode(s: StatusRec): Record<string, unknown> {
-  return { __typename: 'DeploymentStatus', id: nodeId('DES', s.id), state: s.state.toUpperCase(), createdAt: s.created_at, updatedAt: s.created_at, creator: actor(s.creator.login), description: '' };
+function statusNode(web: string, s: StatusRec): Record<string, unknown> {
+  return { __typename: 'DeploymentStatus', id: nodeId('DES', s.id), state: s.state.toUpperCase(), createdAt: s.created_at, updatedAt: s.created_at, creator: actor(web, s.creator.login), description: '' };
 }
 
-function deploymentNode(r: RepoRec, d: DeploymentRec): Record<string, unknown> {
+function deploymentNode(web: string, r: RepoRec, d: DeploymentRec): Record<string, unknown> {
   // GitHub documents no order for a deployment's statuses: served oldest first, as over REST.
   const statuses = [...(r.statuses.get(d.id) ?? [])].sort((a, b) => a.id - b.id);
   return {
     __typename: 'Deployment', id: nodeId('DE', d.id), databaseId: d.id, createdAt: d.created_at, updatedAt: d.updated_at, environment: d.environment,
-    originalEnvironment: d.environment, ref: null, task: 'deploy', commitOid: d.sha, creator: actor(d.creator.login),
-    statuses: (args: Page) => connection(statuses, args, statusNode),
+    originalEnvironment: d.environment, ref: null, task: 'deploy', commitOid: d.sha, creator: actor(web, d.creator.login),
+    statuses: (args: Page) => connection(statuses, args, (s) => statusNode(web, s)),
   };
 }
 
-function repositoryNode(r: RepoRec): Record<string, unknown> {
+function repositoryNode(web: string, r: RepoRec): Record<string, unknown> {
   return {
-    __typename: 'Repository', id: nodeId('R', r.id), databaseId: r.id, name: r.name, nameWithOwner: r.fullName, url: `${WEB}/${r.fullName}`,
+    __typename: 'Repository', id: nodeId('R', r.id), databaseId: r.id, name: r.name, nameWithOwner: r.fullName, url: `${web}/${r.fullName}`,
     pullRequests: (args: Page & { orderBy?: { field: string; direction: string }; states?: string[] }) => {
       const field = args.orderBy?.field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
       const pulls = byDirection(r.pulls, (p) => p[field], args.orderBy?.direction ?? 'ASC');
-      return connection(pulls, args, (p) => pullNode(r, p));
+      return connection(pulls, args, (p) => pullNode(web, r, p));
     },
     pullRequest: ({ number }: { number: number }) => {
       const p = r.pulls.find((x) => x.number === number);
-      return p ? pullNode(r, p) : null;
+      return p ? pullNode(web, r, p) : null;
     },
     deployments: (args: Page & { orderBy?: { direction: string }; environments?: string[] }) => {
       const list = r.deployments.filter((d) => !args.environments || args.environments.includes(d.environment));
-      return connection(byDirection(list, (d) => d.created_at, args.orderBy?.direction ?? 'ASC'), args, (d) => deploymentNode(r, d));
+      return connection(byDirection(list, (d) => d.created_at, args.orderBy?.direction ?? 'ASC'), args, (d) => deploymentNode(web, r, d));
     },
   };
 }
 
-/** Executes one POST /graphql body against the world; returns GitHub's response shape and the points it cost. */
-export async function executeGithubGraphql(world: GithubWorld, body: unknown): Promise<{ status: number; json: unknown; cost: number }> {
+/**
+ * Executes one POST /graphql body against the world; returns GitHub's response shape and the points it cost. `web` is
+ * the origin of the sandbox's own web views (./web.ts), which every `url` field points at.
+ */
+export async function executeGithubGraphql(world: GithubWorld, body: unknown, web: string): Promise<{ status: number; json: unknown; cost: number }> {
   const { query, variables } = (body ?? {}) as { query?: unknown; variables?: unknown };
   if (typeof query !== 'string') return { status: 400, json: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' }, cost: 0 };
   const vars = (variables && typeof variables === 'object' ? variables : {}) as Vars;
@@ -156,8 +158,8 @@ export async function executeGithubGraphql(world: GithubWorld, body: unknown): P
   budget.used += cost;
   const byNodeId = (id: string): Record<string, unknown> | null => {
     for (const r of world.repos.values()) {
-      for (const d of r.deployments) if (nodeId('DE', d.id) === id) return deploymentNode(r, d);
-      for (const p of r.pulls) if (nodeId('PR', p.id) === id) return pullNode(r, p);
+      for (const d of r.deployments) if (nodeId('DE', d.id) === id) return deploymentNode(web, r, d);
+      for (const p of r.pulls) if (nodeId('PR', p.id) === id) return pullNode(web, r, p);
     }
     return null;
   };
@@ -165,7 +167,7 @@ export async function executeGithubGraphql(world: GithubWorld, body: unknown): P
     rateLimit: { cost, limit: budget.limit, used: budget.used, remaining: Math.max(0, budget.limit - budget.used), resetAt: new Date(budget.resetAt * 1000).toISOString(), nodeCount: 0 },
     repository: ({ owner, name }: { owner: string; name: string }) => {
       const r = world.repos.get(`${owner}/${name}`);
-      return r ? repositoryNode(r) : null;
+      return r ? repositoryNode(web, r) : null;
     },
     node: ({ id }: { id: string }) => byNodeId(id),
     nodes: ({ ids }: { ids: string[] }) => ids.map(byNodeId),

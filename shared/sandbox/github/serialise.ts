@@ -8,8 +8,8 @@ import type {
 // the address the request came in on. People appear wherever real payloads carry them: logins in every user
 // object, git names and emails in commits, commit signatures' payloads, Signed-off-by trailers, head commits of
 // workflow runs and push events, emails in pull request bodies, and fork owners' logins in fork repositories.
-
-const WEB = 'https://github.com';
+// The sandbox serves GitHub's web paths itself (./web.ts), on the same origin as its API, so every `html_url` points
+// back at this server and demo evidence links open; the real GitHub's html_url is whatever GitHub returns.
 
 /** What the serialisers need besides the record: the API origin and the people behind logins. */
 export interface SerialiseContext {
@@ -27,7 +27,7 @@ export function userJson(u: GhUser, api: string, type?: 'User' | 'Bot' | 'Organi
   const kind = type ?? (u.login.endsWith('[bot]') ? 'Bot' : 'User');
   const url = `${api}/users/${encodeURIComponent(u.login)}`;
   // A GitHub App's bot account links to the app's page (`github-actions[bot]` → /apps/github-actions).
-  const html = kind === 'Bot' ? `${WEB}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${WEB}/${u.login}`;
+  const html = kind === 'Bot' ? `${api}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${api}/${u.login}`;
   return {
     login: u.login, id: u.id, node_id: nodeId(kind === 'Organization' ? 'O' : 'U', u.id), avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`,
     gravatar_id: '', url, html_url: html, followers_url: `${url}/followers`, following_url: `${url}/following{/other_user}`,
@@ -48,7 +48,7 @@ export function repoJson(
   const owner = fork ? userJson(fork.owner, ctx.api) : userJson({ login: r.owner, id: ctx.orgId }, ctx.api, 'Organization');
   const url = `${ctx.api}/repos/${full}`;
   return {
-    id, node_id: nodeId('R', id), name: r.name, full_name: full, private: true, owner, html_url: `${WEB}/${full}`, description: null, fork: !!fork,
+    id, node_id: nodeId('R', id), name: r.name, full_name: full, private: true, owner, html_url: `${ctx.api}/${full}`, description: null, fork: !!fork,
     url, archive_url: `${url}/{archive_format}{/ref}`, assignees_url: `${url}/assignees{/user}`, blobs_url: `${url}/git/blobs{/sha}`,
     branches_url: `${url}/branches{/branch}`, collaborators_url: `${url}/collaborators{/collaborator}`, comments_url: `${url}/comments{/number}`,
     commits_url: `${url}/commits{/sha}`, compare_url: `${url}/compare/{base}...{head}`, contents_url: `${url}/contents/{+path}`,
@@ -85,8 +85,8 @@ export function pullJson(r: RepoRec, p: PullRec, ctx: SerialiseContext): Record<
   const headRepo = forkOwner ? repoJson(r, ctx, { owner: forkOwner }) : repoJson(r, ctx);
   const orgUser = userJson({ login: r.owner, id: ctx.orgId }, api, 'Organization');
   return {
-    url, id: p.id, node_id: nodeId('PR', p.id), html_url: `${WEB}/${r.fullName}/pull/${p.number}`, diff_url: `${WEB}/${r.fullName}/pull/${p.number}.diff`,
-    patch_url: `${WEB}/${r.fullName}/pull/${p.number}.patch`, issue_url: issue, commits_url: `${url}/commits`, review_comments_url: `${url}/comments`,
+    url, id: p.id, node_id: nodeId('PR', p.id), html_url: `${api}/${r.fullName}/pull/${p.number}`, diff_url: `${api}/${r.fullName}/pull/${p.number}.diff`,
+    patch_url: `${api}/${r.fullName}/pull/${p.number}.patch`, issue_url: issue, commits_url: `${url}/commits`, review_comments_url: `${url}/comments`,
     review_comment_url: `${api}/repos/${r.fullName}/pulls/comments{/number}`, comments_url: `${issue}/comments`,
     statuses_url: `${api}/repos/${r.fullName}/statuses/${p.head_sha}`, number: p.number, state: p.state, locked: false, title: p.title,
     user: userJson(p.user, api), body: p.body, labels: [], milestone: null, active_lock_reason: null,
@@ -98,7 +98,7 @@ export function pullJson(r: RepoRec, p: PullRec, ctx: SerialiseContext): Record<
     },
     base: { label: `${r.owner}:main`, ref: 'main', sha: p.merge_commit_sha ?? p.head_sha, user: orgUser, repo: repoJson(r, ctx) },
     _links: {
-      self: { href: url }, html: { href: `${WEB}/${r.fullName}/pull/${p.number}` }, issue: { href: issue }, comments: { href: `${issue}/comments` },
+      self: { href: url }, html: { href: `${api}/${r.fullName}/pull/${p.number}` }, issue: { href: issue }, comments: { href: `${issue}/comments` },
       review_comments: { href: `${url}/comments` }, review_comment: { href: `${api}/repos/${r.fullName}/pulls/comments{/number}` },
       commits: { href: `${url}/commits` }, statuses: { href: `${api}/repos/${r.fullName}/statuses/${p.head_sha}` },
     },
@@ -107,7 +107,7 @@ export function pullJson(r: RepoRec, p: PullRec, ctx: SerialiseContext): Record<
 }
 
 export function reviewJson(r: RepoRec, p: PullRec, rv: ReviewRec, ctx: SerialiseContext): Record<string, unknown> {
-  const html = `${WEB}/${r.fullName}/pull/${p.number}#pullrequestreview-${rv.id}`;
+  const html = `${ctx.api}/${r.fullName}/pull/${p.number}#pullrequestreview-${rv.id}`;
   const pr = `${ctx.api}/repos/${r.fullName}/pulls/${p.number}`;
   return {
     id: rv.id, node_id: nodeId('PRR', rv.id), user: userJson(rv.user, ctx.api), body: '', state: rv.state, html_url: html, pull_request_url: pr,
@@ -136,9 +136,9 @@ export function commitJson(r: RepoRec, c: CommitRec, ctx: SerialiseContext): Rec
         ? { verified: true, reason: 'valid', signature: '-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEE\n-----END PGP SIGNATURE-----', payload, verified_at: c.date }
         : { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     },
-    url: `${api}/repos/${r.fullName}/commits/${c.sha}`, html_url: `${WEB}/${r.fullName}/commit/${c.sha}`, comments_url: `${api}/repos/${r.fullName}/commits/${c.sha}/comments`,
+    url: `${api}/repos/${r.fullName}/commits/${c.sha}`, html_url: `${api}/${r.fullName}/commit/${c.sha}`, comments_url: `${api}/repos/${r.fullName}/commits/${c.sha}/comments`,
     author: c.author ? userJson(c.author, api) : noAccount, committer: c.author ? userJson(c.author, api) : noAccount,
-    parents: c.parents.map((sha) => ({ sha, url: `${api}/repos/${r.fullName}/commits/${sha}`, html_url: `${WEB}/${r.fullName}/commit/${sha}` })),
+    parents: c.parents.map((sha) => ({ sha, url: `${api}/repos/${r.fullName}/commits/${sha}`, html_url: `${api}/${r.fullName}/commit/${sha}` })),
   };
 }
 
@@ -156,9 +156,9 @@ export function statusJson(r: RepoRec, d: DeploymentRec, s: StatusRec, ctx: Seri
   const url = `${ctx.api}/repos/${r.fullName}/deployments/${d.id}`;
   return {
     url: `${url}/statuses/${s.id}`, id: s.id, node_id: nodeId('DES', s.id), state: s.state, creator: userJson(s.creator, ctx.api),
-    description: '', environment: s.environment, target_url: `${WEB}/${r.fullName}/actions/runs/${s.id}`, created_at: s.created_at, updated_at: s.created_at,
+    description: '', environment: s.environment, target_url: `${ctx.api}/${r.fullName}/actions/runs/${s.id}`, created_at: s.created_at, updated_at: s.created_at,
     deployment_url: url, repository_url: `${ctx.api}/repos/${r.fullName}`, environment_url: `https://${s.environment}.${r.name}.example`,
-    log_url: `${WEB}/${r.fullName}/actions/runs/${s.id}`,
+    log_url: `${ctx.api}/${r.fullName}/actions/runs/${s.id}`,
   };
 }
 
@@ -172,7 +172,7 @@ export function runJson(r: RepoRec, run: RunRec, ctx: SerialiseContext): Record<
   return {
     id: run.id, name: run.name, node_id: nodeId('WFR', run.id), check_suite_id: run.id + 1, check_suite_node_id: nodeId('CS', run.id + 1),
     head_branch: run.head_branch, head_sha: run.head_sha, path: run.path, display_title: run.name, run_number: run.run_number, event: run.event,
-    status: run.status, conclusion: run.conclusion, workflow_id: run.workflow_id, url, html_url: `${WEB}/${r.fullName}/actions/runs/${run.id}`,
+    status: run.status, conclusion: run.conclusion, workflow_id: run.workflow_id, url, html_url: `${api}/${r.fullName}/actions/runs/${run.id}`,
     pull_requests: [], created_at: run.created_at, updated_at: run.updated_at, run_started_at: run.run_started_at, run_attempt: run.run_attempt,
     actor: userJson(run.actor, api), triggering_actor: userJson(run.actor, api), jobs_url: `${url}/jobs`, logs_url: `${url}/logs`,
     check_suite_url: `${api}/repos/${r.fullName}/check-suites/${run.id + 1}`, artifacts_url: `${url}/artifacts`, cancel_url: `${url}/cancel`,
@@ -189,7 +189,7 @@ export function runJson(r: RepoRec, run: RunRec, ctx: SerialiseContext): Record<
 export function releaseJson(r: RepoRec, rel: ReleaseRec, ctx: SerialiseContext): Record<string, unknown> {
   const url = `${ctx.api}/repos/${r.fullName}/releases/${rel.id}`;
   return {
-    url, html_url: `${WEB}/${r.fullName}/releases/tag/${rel.tag_name}`, assets_url: `${url}/assets`,
+    url, html_url: `${ctx.api}/${r.fullName}/releases/tag/${rel.tag_name}`, assets_url: `${url}/assets`,
     upload_url: `https://uploads.github.com/repos/${r.fullName}/releases/${rel.id}/assets{?name,label}`,
     tarball_url: `${ctx.api}/repos/${r.fullName}/tarball/${rel.tag_name}`, zipball_url: `${ctx.api}/repos/${r.fullName}/zipball/${rel.tag_name}`,
     id: rel.id, node_id: nodeId('RE', rel.id), tag_name: rel.tag_name, target_commitish: 'main', name: rel.name,

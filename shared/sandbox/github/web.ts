@@ -35,7 +35,9 @@ export function registerGithubWeb<E extends Env>(app: Hono<E>, world: GithubWorl
     const list = r.deployments.filter((d) => environment === undefined || d.environment === environment);
     return {
       title: `Deployments of ${r.fullName}${environment ? ` to ${environment}` : ''}`,
-      facts: list.slice(-20).reverse().map((d): [string, string] => [`#${d.id} → ${d.environment}`, `${d.ref} @ ${d.sha.slice(0, 7)}`]),
+      // Every deployment, newest first, with its id and day: GitHub has no page per deployment, so this is the page that
+      // names each one an evidence link stands for.
+      facts: [...list].reverse().map((d): [string, string] => [`#${d.id} → ${d.environment}`, `${isoDay(d.created_at)} · ${d.ref} @ ${d.sha.slice(0, 7)}`]),
     };
   };
   app.get('/:owner/:repo/deployments', (c) => itemResponse(c, 'GitHub', deployments(c.req.param('owner'), c.req.param('repo'), undefined), 'repository'));

@@ -1,5 +1,6 @@
 import type { Activity, AttrValue, NormaliseContext, RawPage } from '../contract.js';
 import { NormaliseError } from '../errors.js';
+import { githubWebOrigin } from '../github/web-origin.js';
 import type { CopilotDayReport, CopilotPodDay } from './reduce.js';
 
 // Turns a reduced Copilot day report (already pod-level; see ./reduce.ts) into one `copilot-day` activity per pod.
@@ -28,7 +29,9 @@ export function normaliseCopilotPage(page: RawPage, ctx: NormaliseContext): Acti
     new NormaliseError({ source: 'copilot', bindingId: ctx.binding.id, path: ctx.rawKey, reason });
   if (!isReport(page.body)) throw fail('expected a reduced Copilot day report (kind copilot-team-day)');
   const report = page.body;
-  const url = `${ctx.baseUrl.replace(/\/+$/, '')}/orgs/${encodeURIComponent(report.org)}/copilot/metrics/reports/users-1-day`;
+  // Evidence opens the organisation's Copilot usage dashboard in GitHub's web UI (organisation → Insights → Copilot
+  // usage), on the binding's web origin, with the team and day it stands for; the API's report endpoint needs a token.
+  const dashboard = `${githubWebOrigin(ctx.baseUrl)}/orgs/${encodeURIComponent(report.org)}/insights/copilot-usage`;
   return report.pods.map((p, index) => {
     if (!validPodDay(p)) throw fail(`pod entry ${index} is not a valid pod-level aggregate`);
     const attrs: Record<string, AttrValue> = { day: report.day, team: p.team, status: p.status, minGroupSize: report.minGroupSize };
@@ -42,7 +45,7 @@ export function normaliseCopilotPage(page: RawPage, ctx: NormaliseContext): Acti
       // Midday stands for the whole day, so a day sits inside a window that covers it whichever edge is exclusive.
       at: `${report.day}T12:00:00.000Z`,
       actor: null,
-      url,
+      url: `${dashboard}?team=${encodeURIComponent(p.team)}&day=${report.day}`,
       attrs,
       rawRef: { key: ctx.rawKey, index },
     };

@@ -1,9 +1,11 @@
 import type { Activity, AttrValue, NormaliseContext, RawPage } from '../contract.js';
 import { NormaliseError } from '../errors.js';
 import { checkPageBody, latestStatus, parseStream } from './shapes.js';
+import { githubWebOrigin } from './web-origin.js';
 
 // Pure: one raw GitHub page in, team-level activities out. People appear only as ctx.hashActor(login); titles,
-// bodies, names, emails and messages are never copied. Evidence links are GitHub's html_url.
+// bodies, names, emails and messages are never copied. Evidence links are GitHub's html_url (or url); a deployment,
+// which has none, links to its environment's deployment history on the binding's web origin (./web-origin.ts).
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +47,8 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
     return l ? ctx.hashActor(l) : null;
   };
   const base = (index: number) => ({ source: 'github' as const, unit: ctx.binding.unit, bindingId: ctx.binding.id, rawRef: { key: ctx.rawKey, index } });
+  const web = githubWebOrigin(ctx.baseUrl);
+  const deploymentsUrl = (repo: string, environment: string): string => `${web}/${repo}/deployments/${encodeURIComponent(environment)}`;
   const make = (index: number, kind: Activity['kind'], id: string, at: string, actor: string | null, url: string, attrs: Record<string, AttrValue>): Activity =>
     ({ id, ...base(index), kind, at, actor, url, attrs });
 
@@ -98,7 +102,7 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
       if (!createdAt || !environment) throw fail('deployment statuses page lacks its deployment (parent.created_at, parent.environment)');
       // GitHub documents no order for statuses: the latest is the newest by created_at, then id.
       const latest = latestStatus(page.body as Array<Json & { id: number; created_at: string }>);
-      return [make(0, 'deployment', `github:deployment:${repo}/${id}`, isoMs(createdAt), hash(parent.creator), `https://github.com/${repo}/deployments`, {
+      return [make(0, 'deployment', `github:deployment:${repo}/${id}`, isoMs(createdAt), hash(parent.creator), deploymentsUrl(repo, environment), {
         repo, environment, state: latest ? String(latest.state) : null, statusAt: latest ? isoMs(latest.created_at) : null,
       })];
     }
@@ -139,7 +143,7 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
         if (!d) return []; // a deployment deleted since it was tracked
         const statuses = ((d.statuses as Json).nodes as Json[]).map((x) => ({ id: String(x.id), state: String(x.state), created_at: String(x.createdAt) }));
         const latest = latestStatus(statuses);
-        return [make(i, 'deployment', `github:deployment:${target}/${String(d.databaseId)}`, isoMs(d.createdAt), hash(d.creator), `https://github.com/${target}/deployments`, {
+        return [make(i, 'deployment', `github:deployment:${target}/${String(d.databaseId)}`, isoMs(d.createdAt), hash(d.creator), deploymentsUrl(target, str(d.environment) ?? ''), {
           repo: target, environment: str(d.environment) ?? '', state: latest ? latest.state.toLowerCase() : null, statusAt: latest ? isoMs(latest.created_at) : null,
         })];
       });

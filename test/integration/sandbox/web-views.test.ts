@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxes } from '../../../shared/sandbox/index.js';
+import { DEMO_CREDENTIALS, startSandboxes } from '../../../shared/sandbox/index.js';
 import type { RunningSandboxes } from '../../../shared/sandbox/index.js';
 import type { JiraWorld } from '../../../shared/sandbox/jira/world.js';
 import type { MlflowWorld } from '../../../shared/sandbox/mlflow/world.js';
@@ -73,5 +73,49 @@ describe('sandbox web views', () => {
     expect(d.status).toBe(200);
     expect(d.body).toContain(`Deployments of ${repo?.fullName} to ${env}`);
     expect((await fetch(`${sb.urls.github}/repos/${repo?.fullName}/pulls`)).status).toBe(401);
+  });
+
+  it('opens every html_url and GraphQL url the GitHub sandbox serves for acme/recsys at its own origin, each page naming the item', async () => {
+    const auth = { authorization: `Bearer ${DEMO_CREDENTIALS.RADAR_GITHUB_TOKEN as string}` };
+    const api = async (path: string): Promise<unknown> => {
+      const res = await fetch(`${sb.urls.github}${path}`, { headers: auth });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+    type Item = { html_url: string };
+    const pulls = (await api('/repos/acme/recsys/pulls?state=all&per_page=5')) as Array<Item & { number: number }>;
+    const commits = (await api('/repos/acme/recsys/commits?per_page=5')) as Array<Item & { sha: string }>;
+    const runs = ((await api('/repos/acme/recsys/actions/runs?per_page=5')) as { workflow_runs: Array<Item & { id: number }> }).workflow_runs;
+    const releases = (await api('/repos/acme/recsys/releases?per_page=5')) as Array<Item & { tag_name: string }>;
+    const gql = await fetch(`${sb.urls.github}/graphql`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query { repository(owner: "acme", name: "recsys") { url pullRequests(first: 3) { nodes { number url } } } }' }),
+    });
+    const gqlPulls = ((await gql.json()) as { data: { repository: { pullRequests: { nodes: Array<{ number: number; url: string }> } } } }).data.repository.pullRequests.nodes;
+    const expected: Array<[string, string]> = [
+      ...pulls.map((p): [string, string] => [p.html_url, `Pull request acme/recsys#${p.number}`]),
+      ...gqlPulls.map((p): [string, string] => [p.url, `Pull request acme/recsys#${p.number}`]),
+      ...commits.map((c): [string, string] => [c.html_url, `Commit acme/recsys@${c.sha.slice(0, 7)}`]),
+      ...runs.map((r): [string, string] => [r.html_url, `#${r.id} in acme/recsys`]),
+      ...releases.map((r): [string, string] => [r.html_url, `Release ${r.tag_name} of acme/recsys`]),
+    ];
+    expect(pulls.length * commits.length * runs.length * releases.length * gqlPulls.length).toBeGreaterThan(0);
+    for (const [url, name] of expected) {
+      expect(new URL(url).origin, url).toBe(sb.urls.github);
+      const r = await page(url);
+      expect(r.status, url).toBe(200);
+      expect(r.body, url).toContain(name);
+    }
+  });
+
+  it('opens the Copilot usage dashboard of a team and day without a token, and answers 404 for an unknown team', async () => {
+    const copilot = sb.worlds.copilot;
+    expect(copilot).toBeDefined();
+    const day = '2026-11-14';
+    const r = await page(`${sb.urls.github}/orgs/${copilot?.org}/insights/copilot-usage?team=recsys&day=${day}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain(`<h1>Copilot usage of ${copilot?.org}/recsys on ${day}</h1>`);
+    expect((await page(`${sb.urls.github}/orgs/${copilot?.org}/insights/copilot-usage?team=no-such-team&day=${day}`)).status).toBe(404);
+    expect((await fetch(`${sb.urls.github}/orgs/${copilot?.org}/copilot/metrics/reports/users-1-day?day=${day}`)).status).toBe(401);
   });
 });
