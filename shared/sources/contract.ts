@@ -16,7 +16,7 @@ export type AttrValue = string | number | boolean | null | string[];
  *   actor=author
  * - `review` (github): at=submitted_at; attrs repo, number, state, prActor (hash of the PR author); actor=reviewer
  * - `commit` (github): at=committer date; attrs repo; actor=author
- * - `deployment` (github): at=created_at; attrs repo, environment, state (latest status state), statusAt
+ * - `deployment` (github): at=created_at; attrs repo, environment, state (latest status state), statusAt, sha|null (deployed commit)
  * - `workflow-run` (github): at=created_at; attrs repo, workflow, event, conclusion|null, updatedAt
  * - `release` (github): at=published_at; attrs repo, tag, prerelease
  * - `experiment` (mlflow): at=creation_time; attrs experimentId, name

@@ -104,6 +104,7 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
       const latest = latestStatus(page.body as Array<Json & { id: number; created_at: string }>);
       return [make(0, 'deployment', `github:deployment:${repo}/${id}`, isoMs(createdAt), hash(parent.creator), deploymentsUrl(repo, environment), {
         repo, environment, state: latest ? String(latest.state) : null, statusAt: latest ? isoMs(latest.created_at) : null,
+        sha: str(parent.sha) ?? null,
       })];
     }
     case 'runs':
@@ -145,6 +146,7 @@ export function normaliseGithubPage(page: RawPage, ctx: NormaliseContext): Activ
         const latest = latestStatus(statuses);
         return [make(i, 'deployment', `github:deployment:${target}/${String(d.databaseId)}`, isoMs(d.createdAt), hash(d.creator), deploymentsUrl(target, str(d.environment) ?? ''), {
           repo: target, environment: str(d.environment) ?? '', state: latest ? latest.state.toLowerCase() : null, statusAt: latest ? isoMs(latest.created_at) : null,
+          sha: str(d.commitOid) ?? null,
         })];
       });
     // Deployments are emitted from their statuses page (which knows the state); events and team listings are

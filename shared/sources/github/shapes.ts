@@ -33,7 +33,8 @@ const commitAllow: FieldSpec = {
   sha: true, html_url: true, commit: { author: { date: true }, committer: { date: true } }, author: person,
 };
 export const deploymentSchema = z.looseObject({ id: z.number(), created_at: iso, environment: z.string(), creator: user.optional() });
-const deploymentAllow: FieldSpec = { id: true, created_at: true, environment: true, creator: person };
+// `sha` is the deployed commit: a deployment counts as a change once per commit (shared/signals, corroboration).
+const deploymentAllow: FieldSpec = { id: true, sha: true, created_at: true, environment: true, creator: person };
 export const statusSchema = z.looseObject({ id: z.number(), state: z.string(), created_at: iso });
 const statusAllow: FieldSpec = { id: true, state: true, created_at: true };
 export const runSchema = z.looseObject({
@@ -63,14 +64,14 @@ const gqlPull = z.looseObject({
   mergedAt: iso.nullable(), closedAt: iso.nullable(), author: gqlActor, reviews: gqlReviews,
 });
 const gqlDeployment = z.looseObject({
-  id: z.string(), databaseId: z.number(), createdAt: iso, environment: z.string().nullable(), creator: gqlActor,
+  id: z.string(), databaseId: z.number(), createdAt: iso, environment: z.string().nullable(), creator: gqlActor, commitOid: z.string().optional(),
   statuses: z.looseObject({ nodes: z.array(z.looseObject({ id: z.string(), state: z.string(), createdAt: iso })) }),
 });
 const gqlPerson: FieldSpec = { login: 'person' };
 const gqlReviewAllow: FieldSpec = { databaseId: true, state: true, submittedAt: true, url: true, author: gqlPerson };
 const gqlPageInfoAllow: FieldSpec = { hasNextPage: true, endCursor: true };
 const gqlDeploymentAllow: FieldSpec = {
-  id: true, databaseId: true, createdAt: true, environment: true, creator: gqlPerson, statuses: { nodes: [{ id: true, state: true, createdAt: true }] },
+  id: true, databaseId: true, createdAt: true, environment: true, commitOid: true, creator: gqlPerson, statuses: { nodes: [{ id: true, state: true, createdAt: true }] },
 };
 
 export const eventSchema = z.looseObject({ id: z.string(), type: z.string().nullable(), created_at: iso });

@@ -29,7 +29,7 @@ export const MORE_REVIEWS_QUERY = `query MoreReviews($owner: String!, $name: Str
   }
 }`;
 
-const DEPLOYMENT_FIELDS = 'id databaseId createdAt environment creator { login } statuses(first: 100) { nodes { id state createdAt } }';
+const DEPLOYMENT_FIELDS = 'id databaseId createdAt environment commitOid creator { login } statuses(first: 100) { nodes { id state createdAt } }';
 
 /** A page of 100 deployments, newest first, each with its statuses (in no documented order). */
 export const DEPLOYMENTS_QUERY = `query DeploymentsWithStatuses($owner: String!, $name: String!, $cursor: String) {

@@ -33,7 +33,7 @@ describe('GitHub normaliser on GraphQL pages', () => {
     const acts = normaliseGithubPage(page('deployments-graphql:acme/recsys', {
       pageInfo,
       nodes: [{
-        id: 'DE_1', databaseId: 9, createdAt: '2026-11-01T10:00:00Z', environment: 'production', creator: { login: 'p1' },
+        id: 'DE_1', databaseId: 9, createdAt: '2026-11-01T10:00:00Z', environment: 'production', commitOid: 'c0ffee0', creator: { login: 'p1' },
         statuses: { nodes: [
           { id: 'DES_3', state: 'SUCCESS', createdAt: '2026-11-01T10:20:00Z' },
           { id: 'DES_1', state: 'QUEUED', createdAt: '2026-11-01T10:00:00Z' },
@@ -42,7 +42,7 @@ describe('GitHub normaliser on GraphQL pages', () => {
       }],
     }), ctx);
     expect(acts).toHaveLength(1);
-    expect(acts[0]?.attrs).toEqual({ repo: 'acme/recsys', environment: 'production', state: 'success', statusAt: '2026-11-01T10:20:00.000Z' });
+    expect(acts[0]?.attrs).toEqual({ repo: 'acme/recsys', environment: 'production', state: 'success', statusAt: '2026-11-01T10:20:00.000Z', sha: 'c0ffee0' });
   });
 
   it('drops a deployment node that came back null (deleted since it was tracked)', () => {
