@@ -5,7 +5,7 @@ import { backfill, openLocalPipeline } from '../../pipeline/index.js';
 import type { LocalPipeline } from '../../pipeline/index.js';
 import { DEMO_CREDENTIALS, DEMO_ORG_FILE, startSandboxes } from '../../sandbox/index.js';
 import type { RunningSandboxes } from '../../sandbox/index.js';
-import { demoAnchor } from '../../sandbox/demo/profile.js';
+import { demoAnchor, demoUnitSince } from '../../sandbox/demo/profile.js';
 import type { LocalSignIn } from '../local-sign-in.js';
 import { progressReporter, terminalLogger } from '../progress.js';
 import { checkHostNeedsAuth } from './serve.js';
@@ -23,11 +23,16 @@ function isAddressInUse(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EADDRINUSE';
 }
 
-/** Points the demo org's base URLs at the sandboxes actually started (they may have fallen back to free ports). */
-function pointAt(org: OrgConfig, urls: RunningSandboxes['urls']): OrgConfig {
+/**
+ * Points the demo org's base URLs at the sandboxes actually started (they may have fallen back to free ports), and
+ * gives the demo's late-starting units the `since` their history has (it moves with the demo's anchor).
+ */
+function pointAt(org: OrgConfig, urls: RunningSandboxes['urls'], anchor: Date): OrgConfig {
   const s = org.sources;
+  const since = demoUnitSince(anchor);
   return {
     ...org,
+    labs: org.labs.map((l) => (since[`lab:${l.id}`] ? { ...l, since: since[`lab:${l.id}`] } : l)),
     sources: {
       ...(s.jira ? { jira: { ...s.jira, baseUrl: urls.jira || s.jira.baseUrl } } : {}),
       ...(s.github ? { github: { ...s.github, baseUrl: urls.github || s.github.baseUrl } } : {}),
@@ -79,7 +84,7 @@ export function demoCommand(): Command {
         // The demo credentials are what the sandboxes accept; real environment values win if set.
         for (const [name, value] of Object.entries(DEMO_CREDENTIALS)) process.env[name] ??= value;
         const urls = sandboxes.urls;
-        pipeline = await openLocalPipeline({ configFile: DEMO_ORG_FILE, logger, adjustOrg: (org) => pointAt(org, urls) });
+        pipeline = await openLocalPipeline({ configFile: DEMO_ORG_FILE, logger, adjustOrg: (org) => pointAt(org, urls, anchor) });
         const to = anchor.toISOString();
         const from = new Date(anchor.getTime() - (DEMO_WEEKS - 1) * WEEK_MS).toISOString();
         const result = await backfill(pipeline.deps, { from, to, everyDays: 7, skipExisting: true, progress: progressReporter() });

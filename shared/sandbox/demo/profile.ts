@@ -110,3 +110,13 @@ export function demoPeople(unitId: string, size: number): { login: string; name:
     };
   });
 }
+
+/**
+ * The day each `new-halfway` unit of the demo started (its first active week, 13 weeks before the anchor): the demo
+ * sets it as the unit's `since`, so its windows are clipped to the days it existed instead of reading as zeros.
+ */
+export function demoUnitSince(anchor: Date): Record<string, string> {
+  const firstWeek = Math.ceil(DEMO_HISTORY_WEEKS - TREND_WEEKS + (TREND_WEEKS - 1) / 2);
+  const day = new Date(anchor.getTime() - (DEMO_HISTORY_WEEKS - firstWeek) * 7 * 86_400_000).toISOString().slice(0, 10);
+  return Object.fromEntries(Object.entries(DEMO_TRAJECTORIES).filter(([, t]) => t === 'new-halfway').map(([ref]) => [ref, day]));
+}
