@@ -107,6 +107,17 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
   // Routes that make several snapshot reads take one read session per request when the adapter offers it, so
   // their reads share one read of the as-of markers.
   const readSnapshots = (): SnapshotStore => deps.snapshots.readSession?.() ?? deps.snapshots;
+  /** The latest as-of and the one `weeks` before it, with every unit's card at each (two snapshot reads). */
+  const loadLatestAndBaseline = async (session: SnapshotStore, weeks: number) => {
+    const asOfs = await session.listAsOfs();
+    const to = asOfs[asOfs.length - 1] ?? null;
+    const from = to ? pickBaseline(asOfs, to, weeks) : null;
+    const [latest, baseline] = await Promise.all([
+      to ? session.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
+      from ? session.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
+    ]);
+    return { to, from, latest, baseline };
+  };
   const authorise = deps.authorise ?? (() => Promise.resolve(ALL_UNITS));
   const app = new Hono<ApiEnv>();
 
@@ -199,13 +210,7 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.get('/api/movers', async (c) => {
     const session = readSnapshots();
     const q = parseInput(moversQuery, c.req.query(), c.req.path);
-    const asOfs = await session.listAsOfs();
-    const to = asOfs[asOfs.length - 1] ?? null;
-    const from = to ? pickBaseline(asOfs, to, q.weeks) : null;
-    const [latest, baseline] = await Promise.all([
-      to ? session.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
-      from ? session.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
-    ]);
+    const { to, from, latest, baseline } = await loadLatestAndBaseline(session, q.weeks);
     const kind = q.kind as UnitKind | 'all';
     return sendJson(c, buildMovers(c.get('scope'), { latest, baseline, kind, weeks: q.weeks, limit: q.limit, from, to }));
   });
@@ -226,13 +231,7 @@ export function buildApiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.get('/api/attribution', async (c) => {
     const session = readSnapshots();
     const q = parseInput(attributionQuery, c.req.query(), c.req.path);
-    const asOfs = await session.listAsOfs();
-    const to = asOfs[asOfs.length - 1] ?? null;
-    const from = to ? pickBaseline(asOfs, to, q.weeks) : null;
-    const [latest, baseline] = await Promise.all([
-      to ? session.loadAllAt(to) : Promise.resolve([] as UnitScorecard[]),
-      from ? session.loadAllAt(from) : Promise.resolve([] as UnitScorecard[]),
-    ]);
+    const { to, from, latest, baseline } = await loadLatestAndBaseline(session, q.weeks);
     const weights = defaultRubric.scoring.organisation;
     return sendJson(c, buildAttribution(c.get('scope'), { latest, baseline, weights, weeks: q.weeks, from, to }));
   });

@@ -8,7 +8,7 @@ import type { RunningSandboxes } from '../../sandbox/index.js';
 import { demoAnchor, demoUnitSince } from '../../sandbox/demo/profile.js';
 import type { LocalSignIn } from '../local-sign-in.js';
 import { progressReporter, terminalLogger } from '../progress.js';
-import { checkHostNeedsAuth } from './serve.js';
+import { hostAllowed } from './serve.js';
 
 const DEMO_WEEKS = 26;
 const WEEK_MS = 7 * 86_400_000;
@@ -52,13 +52,7 @@ export function demoCommand(): Command {
     .option('--host <address>', 'interface to listen on (other than loopback only with --auth)', '127.0.0.1')
     .option('--auth', 'require sign-in: starts a local OpenID Connect provider with three demo users (steering, domain lead, pod lead) and prints them with their passwords')
     .action(async (opts: { port: number; host: string; auth?: boolean }) => {
-      try {
-        checkHostNeedsAuth(opts.host, opts.auth);
-      } catch (err) {
-        process.stderr.write(`error: ${(err as Error).message}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (!hostAllowed(opts.host, opts.auth)) return;
       const logger = terminalLogger();
       // The OpenID Connect provider (koa, jose) loads only when sign-in is asked for.
       const signInModule = opts.auth ? await import('../local-sign-in.js') : undefined;

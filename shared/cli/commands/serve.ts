@@ -25,6 +25,18 @@ export function checkHostNeedsAuth(host: string, auth: boolean | undefined): voi
   }
 }
 
+/** For `serve` and `demo`: false (after printing the reason, exit code 2) when `--host` needs `--auth` it lacks. */
+export function hostAllowed(host: string, auth: boolean | undefined): boolean {
+  try {
+    checkHostNeedsAuth(host, auth);
+    return true;
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return false;
+  }
+}
+
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
@@ -54,13 +66,7 @@ export function serveCommand(): Command {
 }
 
 async function runServe(opts: ServeOptions): Promise<void> {
-  try {
-    checkHostNeedsAuth(opts.host, opts.auth);
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (!hostAllowed(opts.host, opts.auth)) return;
   const org = opts.auth ? (await loadOrgConfig(opts.config ?? DEMO_ORG_FILE)).config : undefined;
   // The OpenID Connect provider (koa, jose) loads only when sign-in is asked for.
   const signInModule = opts.auth ? await import('../local-sign-in.js') : undefined;
