@@ -1,6 +1,9 @@
-import type { Env, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 import { isoDay, itemResponse } from '../web/page.js';
 import type { GithubWorld } from './world.js';
+
+/** First path segments that are GitHub API roots, never an owner's web page. */
+const API_ROOTS = new Set(['repos', 'repositories', 'orgs', 'users', 'user', 'teams', 'graphql', 'search']);
 
 /**
  * GitHub's web UI paths (/OWNER/REPO/pull/N, /commit/SHA, /actions/runs/ID, /releases/tag/TAG, /deployments and
@@ -9,25 +12,36 @@ import type { GithubWorld } from './world.js';
  */
 export function registerGithubWeb<E extends Env>(app: Hono<E>, world: GithubWorld): void {
   const repoOf = (owner: string, name: string) => world.repos.get(`${owner}/${name}`);
-  app.get('/:owner/:repo/pull/:number', (c) => {
-    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
-    const pr = r?.pulls.find((p) => String(p.number) === c.req.param('number'));
-    return itemResponse(c, 'GitHub', r && pr ? { title: `Pull request ${r.fullName}#${pr.number}`, facts: [['State', pr.state], ['Draft', pr.draft ? 'yes' : 'no'], ['Reviews', String(r.reviews.get(pr.number)?.length ?? 0)]] } : null, `pull request #${c.req.param('number')}`);
+  // These routes are registered before the API's: an API path whose first segment is an API root (the
+  // `/repositories/{id}/deployments` next-page links, `/repos/…`) is handed on to the API routes, not shown as a page.
+  const page = (path: string, handler: (c: Context<E>, p: (name: string) => string) => Response | Promise<Response>): void => {
+    app.get(path, async (c, next) => {
+      if (API_ROOTS.has(c.req.param('owner') ?? '')) {
+        await next();
+        return;
+      }
+      return handler(c, (name) => c.req.param(name) ?? '');
+    });
+  };
+  page('/:owner/:repo/pull/:number', (c, p) => {
+    const r = repoOf(p('owner'), p('repo'));
+    const pr = r?.pulls.find((x) => String(x.number) === p('number'));
+    return itemResponse(c, 'GitHub', r && pr ? { title: `Pull request ${r.fullName}#${pr.number}`, facts: [['State', pr.state], ['Draft', pr.draft ? 'yes' : 'no'], ['Reviews', String(r.reviews.get(pr.number)?.length ?? 0)]] } : null, `pull request #${p('number')}`);
   });
-  app.get('/:owner/:repo/commit/:sha', (c) => {
-    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
-    const commit = r?.commits.find((x) => x.sha === c.req.param('sha'));
-    return itemResponse(c, 'GitHub', r && commit ? { title: `Commit ${r.fullName}@${commit.sha.slice(0, 7)}`, facts: [['Date', isoDay(commit.date)], ['Parents', String(commit.parents.length)]] } : null, `commit ${c.req.param('sha')}`);
+  page('/:owner/:repo/commit/:sha', (c, p) => {
+    const r = repoOf(p('owner'), p('repo'));
+    const commit = r?.commits.find((x) => x.sha === p('sha'));
+    return itemResponse(c, 'GitHub', r && commit ? { title: `Commit ${r.fullName}@${commit.sha.slice(0, 7)}`, facts: [['Date', isoDay(commit.date)], ['Parents', String(commit.parents.length)]] } : null, `commit ${p('sha')}`);
   });
-  app.get('/:owner/:repo/actions/runs/:id', (c) => {
-    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
-    const run = r?.runs.find((x) => String(x.id) === c.req.param('id'));
-    return itemResponse(c, 'GitHub', r && run ? { title: `Workflow run ${run.name} #${run.id} in ${r.fullName}`, facts: [['Event', run.event], ['Status', run.status], ['Conclusion', run.conclusion ?? '—']] } : null, `workflow run ${c.req.param('id')}`);
+  page('/:owner/:repo/actions/runs/:id', (c, p) => {
+    const r = repoOf(p('owner'), p('repo'));
+    const run = r?.runs.find((x) => String(x.id) === p('id'));
+    return itemResponse(c, 'GitHub', r && run ? { title: `Workflow run ${run.name} #${run.id} in ${r.fullName}`, facts: [['Event', run.event], ['Status', run.status], ['Conclusion', run.conclusion ?? '—']] } : null, `workflow run ${p('id')}`);
   });
-  app.get('/:owner/:repo/releases/tag/:tag', (c) => {
-    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
-    const rel = r?.releases.find((x) => x.tag_name === c.req.param('tag'));
-    return itemResponse(c, 'GitHub', r && rel ? { title: `Release ${rel.tag_name} of ${r.fullName}`, facts: [['Pre-release', rel.prerelease ? 'yes' : 'no'], ['Draft', rel.draft ? 'yes' : 'no']] } : null, `release ${c.req.param('tag')}`);
+  page('/:owner/:repo/releases/tag/:tag', (c, p) => {
+    const r = repoOf(p('owner'), p('repo'));
+    const rel = r?.releases.find((x) => x.tag_name === p('tag'));
+    return itemResponse(c, 'GitHub', r && rel ? { title: `Release ${rel.tag_name} of ${r.fullName}`, facts: [['Pre-release', rel.prerelease ? 'yes' : 'no'], ['Draft', rel.draft ? 'yes' : 'no']] } : null, `release ${p('tag')}`);
   });
   const deployments = (owner: string, name: string, environment: string | undefined) => {
     const r = repoOf(owner, name);
@@ -40,6 +54,6 @@ export function registerGithubWeb<E extends Env>(app: Hono<E>, world: GithubWorl
       facts: [...list].reverse().map((d): [string, string] => [`#${d.id} → ${d.environment}`, `${isoDay(d.created_at)} · ${d.ref} @ ${d.sha.slice(0, 7)}`]),
     };
   };
-  app.get('/:owner/:repo/deployments', (c) => itemResponse(c, 'GitHub', deployments(c.req.param('owner'), c.req.param('repo'), undefined), 'repository'));
-  app.get('/:owner/:repo/deployments/:environment', (c) => itemResponse(c, 'GitHub', deployments(c.req.param('owner'), c.req.param('repo'), c.req.param('environment')), 'repository'));
+  page('/:owner/:repo/deployments', (c, p) => itemResponse(c, 'GitHub', deployments(p('owner'), p('repo'), undefined), 'repository'));
+  page('/:owner/:repo/deployments/:environment', (c, p) => itemResponse(c, 'GitHub', deployments(p('owner'), p('repo'), p('environment')), 'repository'));
 }

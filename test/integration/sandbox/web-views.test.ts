@@ -21,6 +21,19 @@ async function page(url: string): Promise<{ status: number; body: string }> {
 }
 
 describe('sandbox web views', () => {
+  it('leaves API paths to the API: /repositories/{id}/deployments next pages answer JSON, not a web page', async () => {
+    const auth = { authorization: `Bearer ${DEMO_CREDENTIALS.RADAR_GITHUB_TOKEN ?? ''}`, accept: 'application/vnd.github+json' };
+    const repo = (await (await fetch(`${sb.urls.github}/repos/acme/recsys`, { headers: auth })).json()) as { id: number };
+    for (const path of [`/repositories/${repo.id}/deployments?per_page=1&page=2`, `/repositories/${repo.id}/deployments`]) {
+      const res = await fetch(`${sb.urls.github}${path}`, { headers: auth });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/application\/json/);
+      expect(Array.isArray(await res.json()), path).toBe(true);
+    }
+    // Without the token the API answers 401 (it is not a web page that leaks the list).
+    expect((await fetch(`${sb.urls.github}/repositories/${repo.id}/deployments`)).status).toBe(401);
+  });
+
   it('opens a Jira issue at /browse/KEY without auth and names the issue', async () => {
     const world = sb.worlds.jira as JiraWorld;
     const issue = [...world.issues.values()][5];
