@@ -103,7 +103,10 @@ export function downloadButton(label: string, filename: string, build: () => str
       'data-testid': testid,
       onclick: () => {
         const url = URL.createObjectURL(new Blob([build()], { type: 'text/csv;charset=utf-8' }));
-        const a = h('a', { href: url, download: filename });
+        // A blob: URL this page made itself, so it is set directly (h() only lets http(s) and #… links through).
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = filename;
         document.body.append(a);
         a.click();
         a.remove();
