@@ -67,15 +67,11 @@ export async function backfill(
 
   const scored: string[] = [];
   try {
-    const all = await loadAllActivities(deps);
-    for (const asOf of pending) {
-      const sources = await buildSourceStatuses(deps, outcomes, asOf);
-      const cards = deps.scorer.score({ org: deps.org, asOf, activities: activitiesAsOf(all, asOf), sources });
-      await deps.stores.snapshots.saveSnapshots(asOf, cards, { runId });
-      record.unitsScored = cards.length;
+    await scoreEachAsOf(deps, outcomes, pending, runId, (asOf, units) => {
+      record.unitsScored = units;
       scored.push(asOf);
-      opts.progress?.onScored?.(asOf, cards.length);
-    }
+      opts.progress?.onScored?.(asOf, units);
+    });
     record.status = 'completed';
     record.message = `${scored.length} snapshot(s) scored, ${skipped.length} already present`;
   } catch (err) {
@@ -89,6 +85,19 @@ export async function backfill(
   await deps.stores.runs.saveRun(record);
   deps.logger.info('backfill scored', { runId, snapshots: scored.length, skipped: skipped.length, requests: record.requests });
   return { run: record, scored, skipped };
+}
+
+/** Scores and stores one snapshot per as-of from the stored history, each seeing only what had happened by then. */
+async function scoreEachAsOf(
+  deps: PipelineDeps, outcomes: BindingOutcome[], asOfs: readonly string[], runId: string, onScored: (asOf: string, units: number) => void,
+): Promise<void> {
+  const all = await loadAllActivities(deps);
+  for (const asOf of asOfs) {
+    const sources = await buildSourceStatuses(deps, outcomes, asOf);
+    const cards = deps.scorer.score({ org: deps.org, asOf, activities: activitiesAsOf(all, asOf), sources });
+    await deps.stores.snapshots.saveSnapshots(asOf, cards, { runId });
+    onScored(asOf, cards.length);
+  }
 }
 
 /**
@@ -110,15 +119,11 @@ export async function rescoreHistory(deps: PipelineDeps, opts: { from?: string; 
   const outcomes: BindingOutcome[] = planRun(deps.org, last).tasks.map((t) => ({
     bindingId: t.bindingId, unit: t.unit, source: t.source, status: 'ok', items: 0, requests: 0, pages: 0, durationMs: 0, notes: ['re-scored from stored history'],
   }));
-  const all = await loadAllActivities(deps);
   const scored: string[] = [];
-  for (const asOf of asOfs) {
-    const sources = await buildSourceStatuses(deps, outcomes, asOf);
-    const cards = deps.scorer.score({ org: deps.org, asOf, activities: activitiesAsOf(all, asOf), sources });
-    await deps.stores.snapshots.saveSnapshots(asOf, cards, { runId });
-    record.unitsScored = cards.length;
+  await scoreEachAsOf(deps, outcomes, asOfs, runId, (asOf, units) => {
+    record.unitsScored = units;
     scored.push(asOf);
-  }
+  });
   record.status = 'completed';
   record.message = `${scored.length} snapshot(s) re-scored under rubric ${deps.scorer.rubric.version}`;
   record.finishedAt = now().toISOString();
