@@ -73,6 +73,12 @@ export interface CursorStore {
   saveCursor(bindingId: string, cursor: Cursor, asOf: string): Promise<void>;
 }
 
+/** A time window over activities' `at`, both ends inclusive; an omitted end is open. */
+export interface ActivityWindow {
+  from?: string;
+  to?: string;
+}
+
 /** S3 side: raw pages as received, and the merged normalised activities of each binding. */
 export interface ObjectStore {
   /** Stores a raw page (gzip JSON) under `raw/{source}/{binding}/{runId}/{seq}.json.gz`; returns the key. */
@@ -80,8 +86,12 @@ export interface ObjectStore {
   getRawPage(key: string): Promise<unknown>;
   /** Replaces a binding's normalised activities (gzip JSONL, sorted by id, deterministic bytes). */
   saveActivities(bindingId: string, activities: readonly Activity[]): Promise<void>;
-  /** A binding's normalised activities, or [] when none were ever stored. */
-  loadActivities(bindingId: string): Promise<Activity[]>;
+  /**
+   * A binding's normalised activities, or [] when none were ever stored. With a window, only activities whose `at`
+   * lies within it (both ends inclusive, ISO timestamps); adapters may read less (e.g. only the partitions the
+   * window touches), callers must not rely on activities outside it being returned.
+   */
+  loadActivities(bindingId: string, window?: ActivityWindow): Promise<Activity[]>;
   /** Keys under a prefix (paginated listing). */
   listKeys(prefix: string): Promise<string[]>;
 }

@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Activity } from '../sources/contract.js';
-import type { ObjectStore } from './ports.js';
+import type { ActivityWindow, ObjectStore } from './ports.js';
 import { canonicalJson, gunzipIfNeeded, gzipDeterministic } from './encoding.js';
 import { ObjectNotFoundError, StorageError } from './errors.js';
 import { activitiesKey } from './keys.js';
@@ -80,7 +80,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** A binding's activities, or [] when none were ever stored. */
-  async loadActivities(bindingId: string): Promise<Activity[]> {
+  async loadActivities(bindingId: string, window?: ActivityWindow): Promise<Activity[]> {
     let bytes: Buffer;
     try {
       bytes = await this.getBytes(activitiesKey(bindingId));
@@ -90,7 +90,7 @@ export class S3ObjectStore implements ObjectStore {
     }
     const out: Activity[] = [];
     for (const line of bytes.toString('utf8').split('\n')) if (line.length > 0) out.push(JSON.parse(line) as Activity);
-    return out;
+    return window === undefined ? out : out.filter((a) => inWindow(a.at, window));
   }
 
   /** Every key under the prefix, in S3's (lexicographic) order, following continuation tokens. */
@@ -146,4 +146,12 @@ export async function ensureBucket(s3: S3Client, bucket: string, opts: { timeout
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** Whether an ISO timestamp lies in the window (both ends inclusive; compared as instants, not as text). */
+export function inWindow(at: string, window: ActivityWindow): boolean {
+  const t = Date.parse(at);
+  if (window.from !== undefined && t < Date.parse(window.from)) return false;
+  if (window.to !== undefined && t > Date.parse(window.to)) return false;
+  return true;
 }
