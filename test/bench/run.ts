@@ -65,6 +65,7 @@ const activitiesFile = join(work, 'activities.jsonl');
 const anchor = demoAnchor(new Date());
 let sync: SyncResult | undefined;
 let capacity: CapacityRow[] = [];
+let scoringDetail: Record<string, unknown> | undefined;
 let dash: Awaited<ReturnType<typeof seedSnapshots>> | undefined;
 try {
   await section('5 cold start', async () => {
@@ -86,6 +87,7 @@ try {
       const r = runScoringBench(ROOT, activitiesFile, asOf, SHAPE.scoringSizes, log);
       figures.push(...r.figures);
       details.scoring = r.detail;
+      scoringDetail = r.detail;
     });
   }
 
@@ -111,12 +113,11 @@ try {
       figures.push(...r.figures);
       details.storage = r.detail;
     });
-    await section('6 capacity', () => {
-      const r = runCapacityModel(s);
+    await section('6 capacity', async () => {
+      const r = await runCapacityModel(s, scoringDetail);
       figures.push(...r.figures);
       capacity = r.rows;
       details.capacity = r.detail;
-      return Promise.resolve();
     });
   }
 } finally {
