@@ -53,15 +53,19 @@ export function dynamoItemBytes(item: Record<string, AttributeValue>): number {
 
 interface ScoringSize { pods: number; parseMs?: number; scoreMs?: number; baseRss?: number; peakRss?: number }
 
-/** Score time and RSS per pod from the scoring section (least-squares line of peak RSS over the sizes). */
-function scoringFigures(detail: Record<string, unknown> | undefined, sync: SyncResult): { value: CapacityInputs['scoring']; fallback: string | null } {
+/**
+ * Score time and RSS per pod from the scoring section's detail (least-squares line of peak RSS over its sizes; an
+ * optional `fanOut: { podsPerItem, abovePods }` there turns on the fan-out); without it, time per unit of the sync's
+ * score step and the deployed memory.
+ */
+export function scoringFigures(detail: Record<string, unknown> | undefined, syncScore: { seconds: number; units: number }): { value: CapacityInputs['scoring']; fallback: string | null } {
   const sizes = ((detail?.sizes as ScoringSize[] | undefined) ?? []).filter((s) => s.pods > 0 && s.peakRss !== undefined);
   const fanOut = (detail?.fanOut as { podsPerItem?: number; abovePods?: number } | undefined) ?? undefined;
   const fan = fanOut?.podsPerItem && fanOut.abovePods !== undefined ? { podsPerItem: fanOut.podsPerItem, abovePods: fanOut.abovePods } : null;
   if (sizes.length === 0) {
     // No scoring section: time per unit from the sync's score step; memory as deployed, not measured.
     return {
-      value: { msPerPod: (sync.perBinding.scoreSeconds * 1000) / Math.max(1, sync.storage.cards), baseRssMb: SETTINGS.memoryMb.score, rssPerPodMb: 0, fanOut: fan },
+      value: { msPerPod: (syncScore.seconds * 1000) / Math.max(1, syncScore.units), baseRssMb: SETTINGS.memoryMb.score, rssPerPodMb: 0, fanOut: fan },
       fallback: 'scoring section absent: score time per unit from the sync score step, memory as deployed (RSS not measured)',
     };
   }
@@ -163,7 +167,7 @@ export async function measureCapacityInputs(sync: SyncResult, scoringDetail: Rec
   for (let i = 1; i < reps; i += 1) plan = planRun(sync.org, sync.asOf);
   const planSeconds = (performance.now() - t) / 1000 / reps;
 
-  const scoring = scoringFigures(scoringDetail, sync);
+  const scoring = scoringFigures(scoringDetail, { seconds: p.scoreSeconds, units: sync.storage.cards });
   if (scoring.fallback) fallbacks.push(scoring.fallback);
   fallbacks.push('Jira objects returned on a daily run: 0 (the bench org is unchanged between runs, so the incremental search returns none)');
   const weeks = Number((sync.detail.scale as { weeks?: number } | undefined)?.weeks ?? 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoItemBytes } from '../../bench/capacity.js';
+import { dynamoItemBytes, scoringFigures } from '../../bench/capacity.js';
 import { LIMITS, PRICES, memoryNeededMb, modelCapacity, modelSize, orgAt, renderCapacityMarkdown, replaceMarkedRegion } from '../../bench/lib/capacity-model.js';
 import type { CapacityInputs } from '../../bench/lib/capacity-model.js';
 
@@ -134,5 +134,38 @@ describe('capacity model', () => {
     expect(dynamoItemBytes({ n: { N: '1234' } })).toBe(1 + 3);
     expect(dynamoItemBytes({ m: { M: { ab: { S: 'xyz' } } } })).toBe(1 + 3 + 1 + 2 + 3);
     expect(dynamoItemBytes({ l: { L: [{ BOOL: true }, { NULL: true }] } })).toBe(1 + 3 + 2 + 2);
+  });
+});
+
+describe('capacity inputs from the scoring section', () => {
+  const mb = 2 ** 20;
+
+  it('fits peak RSS as a base plus a slope per pod over the measured sizes, and takes time per pod from the largest', () => {
+    const detail = { sizes: [
+      { pods: 100, parseMs: 50, scoreMs: 50, peakRss: 500 * mb },
+      { pods: 500, parseMs: 300, scoreMs: 200, peakRss: 1700 * mb },
+      { pods: 1000, parseMs: 1500, scoreMs: 500, peakRss: 3200 * mb },
+    ] };
+    const { value, fallback } = scoringFigures(detail, { seconds: 9, units: 1 });
+    expect(value.rssPerPodMb).toBeCloseTo(3, 9);
+    expect(value.baseRssMb).toBeCloseTo(200, 9);
+    expect(value.msPerPod).toBeCloseTo(2, 9);
+    expect(value.fanOut).toBeNull();
+    expect(fallback).toMatch(/one Score task/);
+  });
+
+  it('reads the fan-out setting when the scoring section reports one', () => {
+    const detail = { sizes: [{ pods: 10, parseMs: 1, scoreMs: 1, baseRss: 100 * mb, peakRss: 120 * mb }], fanOut: { podsPerItem: 50, abovePods: 500 } };
+    const { value, fallback } = scoringFigures(detail, { seconds: 9, units: 1 });
+    expect(value.fanOut).toEqual({ podsPerItem: 50, abovePods: 500 });
+    expect(value.rssPerPodMb).toBeCloseTo(2, 9);
+    expect(fallback).toBeNull();
+  });
+
+  it('falls back to the sync score step and says so when the scoring section is absent', () => {
+    const { value, fallback } = scoringFigures(undefined, { seconds: 3, units: 60 });
+    expect(value.msPerPod).toBeCloseTo(50, 9);
+    expect(value.rssPerPodMb).toBe(0);
+    expect(fallback).toMatch(/scoring section absent/);
   });
 });
