@@ -9,7 +9,16 @@ import type { CapacityInputs, CapacityRow } from './capacity-model.js';
 export const CAPACITY_START = '<!-- capacity:start -->';
 export const CAPACITY_END = '<!-- capacity:end -->';
 
-const fmt = (n: number, digits = 2): string => (Number.isInteger(n) ? n.toLocaleString('en-GB') : n.toFixed(digits));
+const fmt = (n: number, digits = 2): string => (Number.isInteger(n) || digits === 0 ? Math.round(n).toLocaleString('en-GB') : n.toFixed(digits));
+
+/** Other limits a row exceeds besides the one that binds first, or else the next closest one. */
+function alsoExceeded(row: CapacityRow): string {
+  const others = row.limits.filter((l) => l.id !== row.binding.id).sort((a, b) => a.headroom - b.headroom);
+  const exceeded = others.filter((l) => l.headroom < 1);
+  if (exceeded.length > 0) return `; also exceeded: ${exceeded.map((l) => `${l.label} (${l.headroom.toFixed(2)}×)`).join(', ')}`;
+  const next = others[0];
+  return next ? `; next: ${next.label} (${next.headroom.toFixed(1)}×)` : '';
+}
 
 /** The README region: table, binding limit per size, the measured inputs and fallbacks, the prices. */
 export function renderCapacityRegion(inputs: CapacityInputs, rows: readonly CapacityRow[], run: { generatedAt: string; fallbacks: readonly string[] }): string {
@@ -21,7 +30,7 @@ export function renderCapacityRegion(inputs: CapacityInputs, rows: readonly Capa
     renderCapacityMarkdown(rows),
     '',
     'Binds first:',
-    ...rows.map((r) => `- ${fmt(r.pods)} pods: ${describeBinding(r)}`),
+    ...rows.map((r) => `- ${fmt(r.pods)} pods: ${describeBinding(r)}${alsoExceeded(r)}`),
     '',
     `Measured per-unit inputs: GitHub ${fmt(i.requestsPerBinding.incremental.github)} requests per binding daily, ${fmt(i.requestsPerBinding.full.github)} on a full pass, ` +
       `over ${fmt(i.sample.repos)} repos in ${fmt(i.sample.bindings.github)} bindings (points per repo on a full pass: REST ${perRepo(i.githubPoints.full.rest)}, GraphQL ${perRepo(i.githubPoints.full.graphql)}; daily ${perRepo(i.githubPoints.incremental.rest + i.githubPoints.incremental.graphql)}); ` +

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dynamoItemBytes, scoringFigures } from '../../bench/capacity.js';
 import { LIMITS, PRICES, memoryNeededMb, modelCapacity, modelSize, orgAt, renderCapacityMarkdown, replaceMarkedRegion } from '../../bench/lib/capacity-model.js';
 import type { CapacityInputs } from '../../bench/lib/capacity-model.js';
+import { renderCapacityRegion } from '../../bench/lib/capacity-readme.js';
 
 // The capacity model's arithmetic on hand-made inputs: linear scaling, the limit that binds first, and cost sums.
 
@@ -167,5 +168,15 @@ describe('capacity inputs from the scoring section', () => {
     expect(value.msPerPod).toBeCloseTo(50, 9);
     expect(value.rssPerPodMb).toBe(0);
     expect(fallback).toMatch(/scoring section absent/);
+  });
+});
+
+describe('README capacity region', () => {
+  it('names each size’s binding limit with the other exceeded limits, or the next closest one', () => {
+    const i = inputs();
+    const region = renderCapacityRegion(i, modelCapacity(i, [10, 9000]), { generatedAt: '2026-12-01T00:00:00Z', fallbacks: ['x absent'] });
+    expect(region).toMatch(/^- 10 pods: Score Lambda memory \(one task\): [^\n]*; next: GitHub REST points/m);
+    expect(region).toMatch(/^- 9,000 pods: GitHub REST points[^\n]*\(exceeded\); also exceeded: Score Lambda memory/m);
+    expect(region).toContain('Fallbacks in this run: x absent.');
   });
 });
