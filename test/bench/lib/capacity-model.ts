@@ -7,7 +7,11 @@ export const SOURCES = ['github', 'jira', 'mlflow'] as const;
 export type SourceName = (typeof SOURCES)[number];
 type PerSource = Record<SourceName, number>;
 
-/** AWS list prices used, us-east-1, on-demand, free tiers ignored. */
+/**
+ * AWS list prices used, us-east-1, on-demand, free tiers ignored. Compiled 2026-12-01: Lambda and Step Functions as
+ * read from their pages on 2026-11-25; DynamoDB on-demand checked against a secondary summary of its page; S3 Standard
+ * not re-read from its page in this change (re-check all four before quoting a bill).
+ */
 export const PRICES = {
   region: 'us-east-1',
   date: '2026-12-01',

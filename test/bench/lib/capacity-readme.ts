@@ -43,7 +43,7 @@ export function renderCapacityRegion(inputs: CapacityInputs, rows: readonly Capa
       `snapshot items ${fmt(i.storage.snapshotItemBytes, 0)} bytes each${i.storage.summary ? `, summary items ${fmt(i.storage.summary.items, 1)} per as-of at ${fmt(i.storage.summary.bytesPerPod, 1)} bytes per pod` : ''}.`,
     ...(run.fallbacks.length > 0 ? ['', `Fallbacks in this run: ${run.fallbacks.join('; ')}.`] : []),
     '',
-    `Prices (${PRICES.region}, read ${PRICES.date}, free tiers ignored): Lambda Arm $${PRICES.lambdaArmPerGbSecond}/GB-s + $${PRICES.lambdaPerMillionRequests}/M requests ` +
+    `Prices (${PRICES.region}, compiled ${PRICES.date} from the pages below, free tiers ignored): Lambda Arm $${PRICES.lambdaArmPerGbSecond}/GB-s + $${PRICES.lambdaPerMillionRequests}/M requests ` +
       `(aws.amazon.com/lambda/pricing); Step Functions Standard $${PRICES.stepFunctionsPerThousandTransitions}/1,000 transitions (aws.amazon.com/step-functions/pricing); ` +
       `DynamoDB on-demand $${PRICES.dynamoPerMillionWriteUnits}/M write units, $${PRICES.dynamoPerMillionReadUnits}/M read units, $${PRICES.dynamoPerGbMonth}/GB-month (aws.amazon.com/dynamodb/pricing/on-demand); ` +
       `S3 Standard $${PRICES.s3PerThousandPuts}/1,000 PUT or LIST, $${PRICES.s3PerThousandGets}/1,000 GET, $${PRICES.s3PerGbMonth}/GB-month (aws.amazon.com/s3/pricing).`,
