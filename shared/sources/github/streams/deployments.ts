@@ -1,3 +1,4 @@
+import { deploymentState } from '../probe.js';
 import { latestStatus } from '../shapes.js';
 import { DEPLOYMENTS_QUERY, DEPLOYMENT_NODES_QUERY } from './graphql-queries.js';
 import { earlier } from './context.js';
@@ -11,7 +12,7 @@ interface DeploymentNode {
   id: string;
   databaseId: number;
   createdAt: string;
-  statuses: { nodes: Array<{ id: string; state: string; createdAt: string }> };
+  statuses: { totalCount?: number; nodes: Array<{ id: string; state: string; createdAt: string }> };
 }
 
 interface Connection<N> {
@@ -68,7 +69,7 @@ export async function collectDeployments(s: RepoStreamContext, o: { onlyOpen?: b
       const latest = latestStatus(d.statuses.nodes.map((x) => ({ ...x, created_at: x.createdAt })));
       return !latest || !FINAL_STATES.has(latest.state);
     })
-    .map((d) => ({ id: d.databaseId, node: d.id }))
+    .map((d) => ({ id: d.databaseId, node: d.id, state: deploymentState(d.statuses.totalCount ?? d.statuses.nodes.length) }))
     .sort((a, b) => a.id - b.id);
   return listed;
 }
