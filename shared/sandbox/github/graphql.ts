@@ -191,16 +191,20 @@ export async function executeGithubGraphql(world: GithubWorld, body: unknown, we
     }
     return null;
   };
+  const missing: Array<{ key: string; name: string }> = [];
   const root = {
     rateLimit: { cost, limit: budget.limit, used: budget.used, remaining: Math.max(0, budget.limit - budget.used), resetAt: new Date(budget.resetAt * 1000).toISOString(), nodeCount: 0 },
-    repository: ({ owner, name }: { owner: string; name: string }) => {
+    repository: ({ owner, name }: { owner: string; name: string }, _ctx: unknown, info: { path: { key: string | number } }) => {
       const r = world.repos.get(`${owner}/${name}`);
+      if (!r) missing.push({ key: String(info.path.key), name: `${owner}/${name}` });
       return r ? repositoryNode(web, r) : null;
     },
     node: ({ id }: { id: string }) => byNodeId(id),
     nodes: ({ ids }: { ids: string[] }) => ids.map(byNodeId),
   };
   const result = await graphql({ schema: gqlSchema, source: query, rootValue: root, variableValues: vars });
-  // GitHub answers a missing repository with data.repository null plus a NOT_FOUND error; resolvers return null.
-  return { status: 200, json: result, cost };
+  // GitHub answers a missing repository with data.repository null plus a NOT_FOUND error naming the field's path.
+  const notFound = missing.map((m) => ({ type: 'NOT_FOUND', path: [m.key], message: `Could not resolve to a Repository with the name '${m.name}'.` }));
+  const errors = [...(result.errors ?? []).map((e) => e.toJSON()), ...notFound];
+  return { status: 200, json: errors.length ? { ...result, errors } : result, cost };
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { listUnits } from '../../org/index.js';
 import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
-import { SourceAuthError } from '../errors.js';
+import { SourceAuthError, SourceHttpError } from '../errors.js';
 import { GithubClient } from './client.js';
 import { emptyRepoCursor, readGithubCursor } from './cursor.js';
 import type { GithubCursor, RepoCursor } from './cursor.js';
@@ -105,6 +105,12 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     };
 
     const now = probe.repos.get(repo);
+    if (now === null) {
+      throw new SourceHttpError({
+        source: 'github', bindingId: ctx.binding.id, path: `/repos/${repo}`, status: 404,
+        reason: `GitHub found no repository ${repo} (GraphQL NOT_FOUND): not found, or the credential in use has no access to it`,
+      });
+    }
     if (now) rc.probe = now;
     if (incremental) {
       // Only the streams whose part of the probe moved are read (all of them when the repo was never probed).

@@ -91,7 +91,9 @@ export async function probeRepos(client: GithubClient, repos: readonly string[],
       vars[`o${i}`] = owner;
       vars[`n${i}`] = name;
     });
-    const data = await client.graphql<Record<string, unknown>>(probeQuery(chunk.length), vars, 'change probe');
+    // A repository GitHub cannot resolve comes back null with a NOT_FOUND error on its alias: reported per repo.
+    const data = await client.graphql<Record<string, unknown>>(probeQuery(chunk.length), vars, 'change probe',
+      (errors) => errors.every((e) => e.type === 'NOT_FOUND' && /^r\d+$/.test(String(e.path?.[0] ?? ''))));
     chunk.forEach((repo, i) => {
       const node = data[`r${i}`] as ProbeRepoNode | null | undefined;
       result.repos.set(repo, node ? repoProbe(node) : null);
