@@ -29,7 +29,7 @@ export const MORE_REVIEWS_QUERY = `query MoreReviews($owner: String!, $name: Str
   }
 }`;
 
-const DEPLOYMENT_FIELDS = 'id databaseId createdAt environment commitOid creator { login } statuses(first: 100) { totalCount nodes { id state createdAt } }';
+const DEPLOYMENT_FIELDS = 'id databaseId createdAt environment commitOid creator { login } statuses(first: 100) { totalCount pageInfo { hasNextPage endCursor } nodes { id state createdAt } }';
 
 /** A page of 100 deployments, newest first, each with its statuses (in no documented order). */
 export const DEPLOYMENTS_QUERY = `query DeploymentsWithStatuses($owner: String!, $name: String!, $cursor: String) {
@@ -40,6 +40,12 @@ export const DEPLOYMENTS_QUERY = `query DeploymentsWithStatuses($owner: String!,
       nodes { ${DEPLOYMENT_FIELDS} }
     }
   }
+}`;
+
+/** The statuses of one deployment beyond its first 100. */
+export const MORE_STATUSES_QUERY = `query MoreDeploymentStatuses($id: ID!, $cursor: String) {
+  ${RATE}
+  node(id: $id) { ... on Deployment { statuses(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { id state createdAt } } } }
 }`;
 
 /** Deployments by node id (the ones still open); a deleted deployment comes back as null. */
@@ -83,4 +89,4 @@ ${aliases}
 }
 
 /** Every query the connector sends, for the conformance test (the probe as sent for a binding of two repos). */
-export const GITHUB_GRAPHQL_QUERIES = { PULLS_QUERY, MORE_REVIEWS_QUERY, DEPLOYMENTS_QUERY, DEPLOYMENT_NODES_QUERY, PROBE_QUERY_2: probeQuery(2) } as const;
+export const GITHUB_GRAPHQL_QUERIES = { PULLS_QUERY, MORE_REVIEWS_QUERY, DEPLOYMENTS_QUERY, DEPLOYMENT_NODES_QUERY, MORE_STATUSES_QUERY, PROBE_QUERY_2: probeQuery(2) } as const;
