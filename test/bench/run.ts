@@ -43,7 +43,14 @@ const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** BENCH_ONLY=sync (comma-separated words of section names) runs only those sections and writes no results file. */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  if (ONLY.length && !ONLY.some((w) => name.includes(w))) {
+    log(`== ${name}: skipped (BENCH_ONLY)`);
+    return undefined;
+  }
   log(`== ${name}`);
   const t = performance.now();
   try {
@@ -142,7 +149,7 @@ const results = {
   errors,
   details,
 };
-writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (!ONLY.length) writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 log('');
 log(renderTable(figures));
 log('');

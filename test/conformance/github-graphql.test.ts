@@ -24,15 +24,19 @@ describe('GitHub GraphQL conformance: the connector\'s queries against GitHub\'s
       const source = createGithubSource({ maxWaitSeconds: 5, retryBaseMs: 10 });
       const binding = listBindings(gh.org).find((b) => b.id === 'pod:recsys/github')!;
       const login = gh.world.repo('acme/recsys').pulls[0]!.user.login;
-      gh.world.addDeployment('acme/recsys', { by: login, createdAt: new Date(ANCHOR.getTime() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      const d = gh.world.addDeployment('acme/recsys', { by: login, createdAt: new Date(ANCHOR.getTime() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
       const ctx = { binding, org: gh.org, credentials: { RADAR_GITHUB_TOKEN: TEST_TOKEN }, since: new Date(ANCHOR.getTime() - 120 * 86_400_000).toISOString(), fetch: recording, onPage: async () => undefined };
       const first = await source.collect({ ...ctx, cursor: null, asOf: ANCHOR.toISOString() });
+      // The open deployment moves on: the change probe sees it and the deployment is read again by node id.
+      gh.world.addDeploymentStatus('acme/recsys', d.id, { state: 'in_progress', at: new Date(ANCHOR.getTime() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
       await source.collect({ ...ctx, cursor: first.cursor, asOf: new Date(ANCHOR.getTime() + 3_600_000).toISOString() });
     } finally {
       await gh.close();
     }
     expect(sent.length).toBeGreaterThan(2);
     expect(new Set(sent)).toContain(GITHUB_GRAPHQL_QUERIES.DEPLOYMENT_NODES_QUERY);
+    // The change probe is built per binding size: the one sent (one repo) validates too, not only the declared example.
+    expect(sent.filter((q) => q.startsWith('query ChangeProbe('))).toHaveLength(2);
     for (const q of new Set(sent)) expect(validate(q)).toEqual([]);
   });
 

@@ -63,10 +63,10 @@ afterAll(async () => {
 
 describe('GitHub REST conformance: the sandbox against GitHub\'s OpenAPI description', () => {
   it('exercises every REST operation the connector reads', () => {
-    // Pull requests with reviews and deployments with statuses go through GraphQL (github-graphql.test.ts).
+    // Pull requests with reviews, deployments with statuses and the change probe go through GraphQL (github-graphql.test.ts).
     const ops = new Set(exchanges.filter((e) => e.path !== '/graphql').map((e) => operationId(e.path)));
     expect([...ops].sort()).toEqual([
-      'actions/get-workflow-run', 'actions/list-workflow-runs-for-repo', 'activity/list-repo-events',
+      'actions/get-workflow-run', 'actions/list-workflow-runs-for-repo',
       'repos/list-commits', 'repos/list-releases', 'teams/list-repos-in-org',
     ].sort());
     expect(exchanges.some((e) => e.path.startsWith('/repositories/'))).toBe(true);

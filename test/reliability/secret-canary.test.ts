@@ -73,7 +73,7 @@ describe('secret canary', () => {
       fault: { kind: 'status', status: 400, body: JSON.stringify({ error_code: 'INVALID_PARAMETER_VALUE', message: `bad request from Basic ${basic} (password ${CANARY.RADAR_MLFLOW_PASSWORD})` }) },
     });
     sandboxes.faults.add({
-      api: 'github', path: '/events',
+      api: 'github', path: '/graphql',
       fault: { kind: 'status', status: 422, body: JSON.stringify({ message: `Validation Failed: token ${CANARY.RADAR_GITHUB_TOKEN} is not allowed here`, documentation_url: 'https://docs.github.com/rest' }) },
     });
     try {

@@ -1,6 +1,6 @@
 import { Kind, buildClientSchema, graphql, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema, IntrospectionQuery, SelectionSetNode, ValueNode } from 'graphql';
-import type { DeploymentRec, GithubWorld, PullRec, RepoRec, ReviewRec, StatusRec } from './world.js';
+import type { DeploymentRec, GithubWorld, PullRec, ReleaseRec, RepoRec, ReviewRec, RunRec, StatusRec } from './world.js';
 
 // GitHub's GraphQL API for the part the connector reads (pull requests with reviews, deployments with statuses,
 // nodes by id, rateLimit), executed against GitHub's real public schema (@octokit/graphql-schema's introspection
@@ -117,9 +117,35 @@ function deploymentNode(web: string, r: RepoRec, d: DeploymentRec): Record<strin
   };
 }
 
+function releaseNode(web: string, r: RepoRec, rel: ReleaseRec): Record<string, unknown> {
+  return {
+    __typename: 'Release', id: nodeId('RE', rel.id), databaseId: rel.id, tagName: rel.tag_name, name: rel.name, isDraft: rel.draft,
+    isPrerelease: rel.prerelease, createdAt: rel.created_at, publishedAt: rel.published_at, url: `${web}/${r.fullName}/releases/tag/${rel.tag_name}`,
+  };
+}
+
+/** GitHub's check-suite states for a run's REST status (CheckStatusState) and conclusion (CheckConclusionState). */
+function runNode(web: string, r: RepoRec, run: RunRec): Record<string, unknown> {
+  const status = (run.status ?? 'queued').toUpperCase();
+  return {
+    __typename: 'WorkflowRun', id: nodeId('WFR', run.id), databaseId: run.id, runNumber: run.run_number, event: run.event, createdAt: run.created_at,
+    updatedAt: run.updated_at, url: `${web}/${r.fullName}/actions/runs/${run.id}`,
+    checkSuite: { __typename: 'CheckSuite', id: nodeId('CS', run.id + 1), databaseId: run.id + 1, status, conclusion: run.conclusion ? run.conclusion.toUpperCase() : null },
+  };
+}
+
 function repositoryNode(web: string, r: RepoRec): Record<string, unknown> {
+  // The default branch's head: the newest commit on it (none in an empty repository).
+  const head = [...r.commits].sort((a, b) => Date.parse(a.date) - Date.parse(b.date)).at(-1);
   return {
     __typename: 'Repository', id: nodeId('R', r.id), databaseId: r.id, name: r.name, nameWithOwner: r.fullName, url: `${web}/${r.fullName}`,
+    pushedAt: r.pushed_at,
+    defaultBranchRef: head ? { __typename: 'Ref', id: nodeId('REF', r.id), name: 'main', target: { __typename: 'Commit', id: `C_${Buffer.from(head.sha.slice(0, 12)).toString('base64url')}`, oid: head.sha } } : null,
+    releases: (args: Page & { orderBy?: { field: string; direction: string } }) => {
+      const key = args.orderBy?.field === 'NAME' ? null : (x: ReleaseRec): string => x.created_at;
+      const list = key ? byDirection(r.releases, key, args.orderBy?.direction ?? 'ASC') : [...r.releases].sort((a, b) => a.name.localeCompare(b.name));
+      return connection(list, args, (rel) => releaseNode(web, r, rel));
+    },
     pullRequests: (args: Page & { orderBy?: { field: string; direction: string }; states?: string[] }) => {
       const field = args.orderBy?.field === 'UPDATED_AT' ? 'updated_at' : 'created_at';
       const pulls = byDirection(r.pulls, (p) => p[field], args.orderBy?.direction ?? 'ASC');
@@ -160,19 +186,25 @@ export async function executeGithubGraphql(world: GithubWorld, body: unknown, we
     for (const r of world.repos.values()) {
       for (const d of r.deployments) if (nodeId('DE', d.id) === id) return deploymentNode(web, r, d);
       for (const p of r.pulls) if (nodeId('PR', p.id) === id) return pullNode(web, r, p);
+      for (const run of r.runs) if (nodeId('WFR', run.id) === id) return runNode(web, r, run);
+      for (const rel of r.releases) if (nodeId('RE', rel.id) === id) return releaseNode(web, r, rel);
     }
     return null;
   };
+  const missing: Array<{ key: string; name: string }> = [];
   const root = {
     rateLimit: { cost, limit: budget.limit, used: budget.used, remaining: Math.max(0, budget.limit - budget.used), resetAt: new Date(budget.resetAt * 1000).toISOString(), nodeCount: 0 },
-    repository: ({ owner, name }: { owner: string; name: string }) => {
+    repository: ({ owner, name }: { owner: string; name: string }, _ctx: unknown, info: { path: { key: string | number } }) => {
       const r = world.repos.get(`${owner}/${name}`);
+      if (!r) missing.push({ key: String(info.path.key), name: `${owner}/${name}` });
       return r ? repositoryNode(web, r) : null;
     },
     node: ({ id }: { id: string }) => byNodeId(id),
     nodes: ({ ids }: { ids: string[] }) => ids.map(byNodeId),
   };
   const result = await graphql({ schema: gqlSchema, source: query, rootValue: root, variableValues: vars });
-  // GitHub answers a missing repository with data.repository null plus a NOT_FOUND error; resolvers return null.
-  return { status: 200, json: result, cost };
+  // GitHub answers a missing repository with data.repository null plus a NOT_FOUND error naming the field's path.
+  const notFound = missing.map((m) => ({ type: 'NOT_FOUND', path: [m.key], message: `Could not resolve to a Repository with the name '${m.name}'.` }));
+  const errors = [...(result.errors ?? []).map((e) => e.toJSON()), ...notFound];
+  return { status: 200, json: errors.length ? { ...result, errors } : result, cost };
 }

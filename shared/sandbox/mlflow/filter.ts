@@ -52,8 +52,15 @@ function tokenise(s: string): Tok[] {
       continue;
     }
     if (ch === "'" || ch === '"') {
-      const j = s.indexOf(ch, i + 1);
-      if (j === -1) throw new MlflowFilterError(`Invalid filter '${s}'. Unterminated string.`);
+      // As MLflow's parser (sqlparse) reads a quoted string: a backslash-escaped or doubled quote stays inside it,
+      // and MLflow then only trims the outer quotes, unescaping nothing (`'it\'s'` is the value `it\'s`).
+      let j = i + 1;
+      for (; j < s.length; j++) {
+        if (s[j] === '\\') j++;
+        else if (s[j] === ch && s[j + 1] === ch) j++;
+        else if (s[j] === ch) break;
+      }
+      if (j >= s.length) throw new MlflowFilterError(`Invalid filter '${s}'. Unterminated string.`);
       out.push({ t: 'str', v: s.slice(i + 1, j) });
       i = j + 1;
       continue;

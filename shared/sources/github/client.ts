@@ -180,11 +180,20 @@ export class GithubClient {
    * Runs one GraphQL query (POST {baseUrl}/graphql). The query should select `rateLimit { cost remaining resetAt }`:
    * its cost is added to graphqlPoints. A response with `errors` becomes GraphqlQueryError.
    */
-  async graphql<T>(query: string, variables: Record<string, unknown>, stream: string): Promise<T> {
+  async graphql<T>(
+    query: string, variables: Record<string, unknown>, stream: string,
+    /** Errors the caller handles itself (e.g. NOT_FOUND for one aliased repository): the partial data is returned. */
+    tolerate?: (errors: ReadonlyArray<{ type?: string; path?: ReadonlyArray<string | number> }>) => boolean,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.graphqlOnce<T>(query, variables, stream);
       } catch (err) {
+        if (tolerate && err instanceof GraphqlResponseError && err.data && typeof err.data === 'object' && tolerate(err.errors ?? [])) {
+          const cost = (err.data as { rateLimit?: { cost?: unknown } }).rateLimit?.cost;
+          if (typeof cost === 'number') this.graphqlPoints += cost;
+          return err.data as T;
+        }
         const wait = err instanceof RequestError ? rateLimitWaitSeconds(err) : null;
         if (wait === null || attempt >= (this.o.retries ?? 3)) throw this.graphqlError(err, stream);
         if (wait.seconds > (this.o.maxWaitSeconds ?? 120)) {

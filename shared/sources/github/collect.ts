@@ -1,11 +1,13 @@
 import pLimit from 'p-limit';
 import { listUnits } from '../../org/index.js';
 import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
-import { SourceAuthError } from '../errors.js';
+import { SourceAuthError, SourceHttpError } from '../errors.js';
 import { GithubClient } from './client.js';
 import { emptyRepoCursor, readGithubCursor } from './cursor.js';
 import type { GithubCursor, RepoCursor } from './cursor.js';
 import { githubEmitter } from './emit.js';
+import { probeRepos } from './probe.js';
+import type { RepoProbe } from './probe.js';
 import { collectCommits } from './streams/commits.js';
 import { union } from './streams/context.js';
 import type { RepoStreamContext } from './streams/context.js';
@@ -18,13 +20,16 @@ import { collectRuns, rereadOpenRuns } from './streams/runs.js';
 // Collection of one GitHub binding (a unit's repos and/or team), incremental per repo. Each stream is its own
 // module under ./streams over the client's one pagination helper; every page goes through one emitter (./emit.ts).
 //
-// Change probe: a second sync first asks the repo's events feed (`/events?per_page=1`) with the stored ETag. A 304
-// (free of the rate budget) means no push, pull request, review or release happened, and the repo costs exactly
-// one request (plus one per workflow run still open at the last sync). What the probe can miss: the events feed
-// carries no deployment, deployment-status or workflow-run events, covers only the past 30 days, can lag by 30 s to
-// 6 h, and deletions produce no event. A reconciliation pass — a full pass over the window — runs when the
-// cursor's last full pass is `reconcileEveryDays` (default 7) older than asOf; it re-reads everything, reports counts
-// in notes and returns ids that disappeared as removedIds (never for runs when a listing hit GitHub's cap).
+// Change probe: every sync first sends one GraphQL query for the binding's repos (./probe.ts, probeQuery: pushedAt and
+// default-branch head, the latest updated pull request, the newest releases, the newest deployment, and each item
+// still open at the last sync), 1 rate-limit point for up to 30 repos. An incremental sync then reads only the
+// streams whose part moved: an unchanged binding costs that one request. What the probe can miss: a workflow run
+// created without a push or pull request change (a schedule or a manual dispatch) waits for the next push (runs are
+// listed from the last listing on, so it is not lost); a status added to a deployment already final; a release
+// older than the newest 100 published later; deletions. A reconciliation pass — a full pass over the window — runs
+// when the cursor's last full pass is `reconcileEveryDays` (default 7) older than asOf; it re-reads everything,
+// reports counts in notes and returns ids that disappeared as removedIds (never for runs when a listing hit
+// GitHub's cap).
 
 export interface GithubCollectOptions {
   maxWaitSeconds?: number;
@@ -87,6 +92,9 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     }
   }
 
+  // The change probe, also taken on full passes (before reading, so a change made meanwhile shows next time).
+  const probe = await probeRepos(client, repos, prev?.repos ?? {});
+
   for (const repo of repos) {
     const before = prev?.repos[repo];
     const incremental = !fullPass && before !== undefined;
@@ -96,14 +104,37 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
       client, emit, repo, base: `/repos/${owner}/${name}`, since: ctx.since, asOf: ctx.asOf, incremental, rc, notes, removedIds, limit,
     };
 
-    // The change probe (also taken on full passes, to record the ETag before reading).
-    const probe = await client.get(`${s.base}/events?per_page=1`, incremental ? rc.eventsEtag : null);
-    await emit('events', repo, probe);
-    rc.eventsEtag = probe.etag;
-    if (incremental && probe.status === 304) {
-      // Runs and deployments carry no events: the ones still open are read again whatever the probe says.
-      await rereadOpenRuns(s);
-      await collectDeployments(s, { onlyOpen: true });
+    const now = probe.repos.get(repo);
+    if (now === null) {
+      throw new SourceHttpError({
+        source: 'github', bindingId: ctx.binding.id, path: `/repos/${repo}`, status: 404,
+        reason: `GitHub found no repository ${repo} (GraphQL NOT_FOUND): not found, or the credential in use has no access to it`,
+      });
+    }
+    if (now) rc.probe = now;
+    if (incremental) {
+      // Only the streams whose part of the probe moved are read (all of them when the repo was never probed).
+      const was = before.probe;
+      const moved = (k: keyof RepoProbe): boolean => !was || !now || was[k] !== now[k];
+      const runMoved = rc.openRuns.some((id) => {
+        const st = rc.openRunState?.[String(id)];
+        return !st || probe.open.get(st.node) !== st.state;
+      });
+      const releaseMoved = Object.values(rc.draftReleases ?? {}).some((r) => probe.open.get(r.node) !== r.state);
+      const deploymentMoved = rc.openDeployments.some((d) => d.state === undefined || probe.open.get(d.node) !== d.state);
+      const seen = { pulls: [] as number[], deployments: [] as number[], releases: [] as number[], runs: [] as number[] };
+      if (moved('pulls')) seen.pulls = await collectPulls(s);
+      if (moved('push')) await collectCommits(s);
+      // New runs follow a push or a pull request; runs still open are re-read when the probe saw them move.
+      if (moved('push') || moved('pulls')) seen.runs = (await collectRuns(s)).seen;
+      else if (runMoved) await rereadOpenRuns(s);
+      if (moved('deployments')) seen.deployments = await collectDeployments(s);
+      else if (deploymentMoved) await collectDeployments(s, { onlyOpen: true });
+      if (moved('releases') || releaseMoved) seen.releases = await collectReleases(s);
+      rc.known = {
+        pulls: union(rc.known.pulls, seen.pulls), deployments: union(rc.known.deployments, seen.deployments),
+        releases: union(rc.known.releases, seen.releases), runs: union(rc.known.runs, seen.runs),
+      };
       nextCursor.repos[repo] = rc;
       continue;
     }
@@ -114,15 +145,8 @@ export async function collectGithub(ctx: CollectContext, options: GithubCollectO
     const seenDeployments = await collectDeployments(s);
     const seenReleases = await collectReleases(s);
 
-    if (incremental) {
-      rc.known = {
-        pulls: union(rc.known.pulls, seenPulls), deployments: union(rc.known.deployments, seenDeployments),
-        releases: union(rc.known.releases, seenReleases), runs: union(rc.known.runs, runs.seen),
-      };
-    } else {
-      rc.known = { pulls: union([], seenPulls), deployments: union([], seenDeployments), releases: union([], seenReleases), runs: union([], runs.seen) };
-      if (before) reconcile(repo, before, rc, runs.capped, removedIds, notes);
-    }
+    rc.known = { pulls: union([], seenPulls), deployments: union([], seenDeployments), releases: union([], seenReleases), runs: union([], runs.seen) };
+    if (before) reconcile(repo, before, rc, runs.capped, removedIds, notes);
     nextCursor.repos[repo] = rc;
   }
   await drain();

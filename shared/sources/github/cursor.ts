@@ -1,4 +1,5 @@
 import type { Cursor } from '../contract.js';
+import type { RepoProbe } from './probe.js';
 
 // The GitHub binding's cursor, saved in DynamoDB between runs. It holds ids, times and ETags only: no login, name
 // or email (not even pseudonymised), so nothing about a person is kept outside the raw store.
@@ -13,8 +14,17 @@ export interface RepoCursor {
   /** Runs read while queued or in progress (or re-run): read again until they complete. */
   openRuns: number[];
   deploymentMaxId: number;
-  /** Deployments whose latest state was not final when last read, with their GraphQL node ids; re-read by id. */
-  openDeployments: Array<{ id: number; node: string }>;
+  /**
+   * Deployments whose latest state was not final when last read, with their GraphQL node ids (re-read by id) and
+   * their state for the change probe (./probe.ts deploymentState).
+   */
+  openDeployments: Array<{ id: number; node: string; state?: string }>;
+  /** Per run in openRuns: its GraphQL node id and its state when last read (./probe.ts runState), for the change probe. */
+  openRunState?: Record<string, { node: string; state: string }>;
+  /** Draft releases when last read (id → node id and probe state): the probe sees when one is published. */
+  draftReleases?: Record<string, { node: string; state: string }>;
+  /** What the change probe saw at the last sync; absent before the first probe (then every stream is read). */
+  probe?: RepoProbe;
   /** Ids seen in the window at the last full pass, to find deletions at reconciliation. */
   known: { pulls: number[]; deployments: number[]; releases: number[]; runs: number[] };
 }

@@ -73,12 +73,12 @@ describe('GitHub connector over the sandbox', () => {
     expect(gh.world.requestLog.every((r) => r.hasAuthorization)).toBe(true);
   });
 
-  it('spends exactly one request, a 304 from the change probe, on a second sync of an unchanged repo', async () => {
+  it('spends exactly one request, the GraphQL change probe, on a second sync of an unchanged repo', async () => {
     const first = await sync();
     gh.world.requestLog.length = 0;
     const second = await sync({ cursor: first.outcome.cursor, asOf: new Date(ANCHOR.getTime() + 3_600_000).toISOString() });
     expect(second.outcome.requests).toBe(1);
-    expect(gh.world.requestLog).toEqual([expect.objectContaining({ path: '/repos/acme/recsys/events', status: 304, ifNoneMatch: true })]);
+    expect(gh.world.requestLog).toEqual([expect.objectContaining({ method: 'POST', path: '/graphql', status: 200 })]);
     expect(second.activities).toEqual([]);
   });
 
@@ -169,8 +169,8 @@ describe('GitHub connector over the sandbox', () => {
       },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedPageError);
-    // Only the team listing and the change probe came before the pulls page.
-    expect(normalised).toBe(2);
+    // Only the team listing came before the GraphQL change probe (the request answered with HTML).
+    expect(normalised).toBe(1);
   });
 
   it('stops a Link that points back at the same page with RepeatingCursorError', async () => {

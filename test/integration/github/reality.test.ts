@@ -173,6 +173,19 @@ describe('GitHub deployments as GitHub serves them', () => {
     }
   });
 
+  it('reads every status of a deployment with more than 100 (the latest on the second page) before taking the latest', async () => {
+    const login = gh.world.repo(REPO).pulls[0]!.user.login;
+    const d = gh.world.addDeployment(REPO, { by: login, createdAt: ghTime(ANCHOR.getTime() - 5 * HOUR) });
+    for (let i = 0; i < 102; i++) gh.world.addDeploymentStatus(REPO, d.id, { state: 'in_progress', at: ghTime(ANCHOR.getTime() - 4 * HOUR + i * 1000) });
+    gh.world.addDeploymentStatus(REPO, d.id, { state: 'success', at: ghTime(ANCHOR.getTime() - 2 * HOUR) });
+    expect(gh.world.repo(REPO).statuses.get(d.id)?.length).toBe(104);
+    const { activities, outcome } = await sync();
+    expect(lastOf(activities, `github:deployment:${REPO}/${d.id}`)?.attrs.state).toBe('success');
+    // Finished: nothing left open to re-read.
+    const rc = (outcome.cursor as unknown as { repos: Record<string, { openDeployments: Array<{ id: number }> }> }).repos[REPO];
+    expect(rc?.openDeployments.map((x) => x.id)).not.toContain(d.id);
+  });
+
   it('treats a deployment tracked as open and since deleted (REST 404, GraphQL null node) as gone, not as a failed binding', async () => {
     const login = gh.world.repo(REPO).pulls[0]!.user.login;
     const d = gh.world.addDeployment(REPO, { by: login, createdAt: ghTime(ANCHOR.getTime() - HOUR) });

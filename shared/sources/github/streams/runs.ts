@@ -1,4 +1,5 @@
 import { enc, ghTime } from './encode.js';
+import { runState } from '../probe.js';
 import { isStatus } from './context.js';
 import type { RepoStreamContext } from './context.js';
 
@@ -7,7 +8,19 @@ export const RUNS_CAP = 1000;
 
 interface RunsPage {
   total_count: number;
-  workflow_runs: Array<{ id: number; status: string | null }>;
+  workflow_runs: RunFields[];
+}
+
+interface RunFields {
+  id: number;
+  node_id?: string;
+  status: string | null;
+  updated_at?: string;
+}
+
+/** Records an open run's node id and state for the change probe (./probe.ts). */
+function noteOpen(open: Map<number, { node: string; state: string } | null>, r: RunFields): void {
+  open.set(r.id, r.node_id && r.updated_at ? { node: r.node_id, state: runState(r.updated_at) } : null);
 }
 
 /** What the runs of one repo came to: the ids seen, and whether some listing was capped (then nothing is "gone"). */
@@ -25,7 +38,7 @@ export interface RunsResult {
 export async function collectRuns(s: RepoStreamContext): Promise<RunsResult> {
   const { client, emit, repo, base, rc } = s;
   const seen: number[] = [];
-  const open = new Set<number>();
+  const open = new Map<number, { node: string; state: string } | null>();
   let capped = false;
 
   const listRange = async (fromMs: number, toMs: number): Promise<void> => {
@@ -49,7 +62,7 @@ export async function collectRuns(s: RepoStreamContext): Promise<RunsResult> {
       await emit('runs', repo, res);
       for (const r of body.workflow_runs) {
         seen.push(r.id);
-        if (r.status !== 'completed') open.add(r.id);
+        if (r.status !== 'completed') noteOpen(open, r);
       }
     }
   };
@@ -65,17 +78,22 @@ export async function collectRuns(s: RepoStreamContext): Promise<RunsResult> {
  * Reads again each run still open at the last sync and not in `listed` (a 404 means it was deleted); records the
  * runs still open afterwards in the cursor.
  */
-export async function rereadOpenRuns(s: RepoStreamContext, listed: readonly number[] = [], open: Set<number> = new Set()): Promise<void> {
+export async function rereadOpenRuns(
+  s: RepoStreamContext, listed: readonly number[] = [], open: Map<number, { node: string; state: string } | null> = new Map(),
+): Promise<void> {
   for (const id of s.rc.openRuns) {
     if (listed.includes(id)) continue;
     try {
       const res = await s.client.get(`${s.base}/actions/runs/${id}`);
       await s.emit('run', `${s.repo}/${id}`, res);
-      if ((res.data as { status: string | null }).status !== 'completed') open.add(id);
+      const run = res.data as RunFields;
+      if (run.status !== 'completed') noteOpen(open, { ...run, id });
     } catch (err) {
       if (!isStatus(err, 404)) throw err;
       s.removedIds.push(`github:run:${s.repo}/${id}`);
     }
   }
-  s.rc.openRuns = [...open].sort((a, b) => a - b);
+  s.rc.openRuns = [...open.keys()].sort((a, b) => a - b);
+  // A run without a node id or time (never on github.com) has no probe state: the probe then counts it as changed.
+  s.rc.openRunState = Object.fromEntries([...open].flatMap(([id, st]) => (st ? [[String(id), st] as const] : [])));
 }
