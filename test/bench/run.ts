@@ -43,7 +43,11 @@ const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+// BENCH_ONLY=sync,storage runs only the named sections (words of their titles); unset runs them all.
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim()).filter((w) => w.length > 0);
+
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  if (only.length > 0 && !only.some((w) => name.includes(w))) return undefined;
   log(`== ${name}`);
   const t = performance.now();
   try {
