@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
 import type { Activity } from '../sources/contract.js';
 import type { ActivityTouch, ActivityUpdateResult, ActivityWindow, ObjectStore } from './ports.js';
 import { canonicalJson, gunzipIfNeeded, gzipDeterministic } from './encoding.js';
@@ -36,6 +37,12 @@ export interface S3ObjectStoreOptions {
 
 /** Raw pages and normalised activities in one bucket. */
 export class S3ObjectStore implements ObjectStore {
+  /**
+   * Partition reads and writes in flight from this store at once, over all bindings: a binding has a partition per
+   * month, and several bindings load or save at a time, which would otherwise queue past the SDK's 50 sockets.
+   */
+  private readonly partitionIo = pLimit(PARTITION_IO_CONCURRENCY);
+
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
@@ -111,7 +118,7 @@ export class S3ObjectStore implements ObjectStore {
       }
       if (all) for (const month of Object.keys(index.months)) months.add(month);
       const listed = [...months].filter((m) => index.months[m] !== undefined);
-      const texts = await Promise.all(listed.map((m) => this.getBytes(activitiesPartitionKey(bindingId, m))));
+      const texts = await Promise.all(listed.map((m) => this.partitionIo(() => this.getBytes(activitiesPartitionKey(bindingId, m)))));
       listed.forEach((m, i) => before.set(m, texts[i]?.toString('utf8') ?? ''));
       partitionsRead = listed.length;
     }
@@ -137,7 +144,7 @@ export class S3ObjectStore implements ObjectStore {
       if (!existed && text === '') continue;
       writes.push([month, text]);
     }
-    await Promise.all(writes.map(([month, text]) => this.putGzip(activitiesPartitionKey(bindingId, month), gzipDeterministic(text))));
+    await Promise.all(writes.map(([month, text]) => this.partitionIo(() => this.putGzip(activitiesPartitionKey(bindingId, month), gzipDeterministic(text)))));
 
     const nextMonths: Record<string, string[]> = { ...(index?.months ?? {}) };
     for (const month of months) {
@@ -194,7 +201,7 @@ export class S3ObjectStore implements ObjectStore {
       return window === undefined ? legacy : legacy.filter((a) => inWindow(a.at, window));
     }
     const months = Object.keys(index.months).sort().filter((m) => window === undefined || monthOverlaps(m, window));
-    const texts = await Promise.all(months.map((m) => this.getBytes(activitiesPartitionKey(bindingId, m))));
+    const texts = await Promise.all(months.map((m) => this.partitionIo(() => this.getBytes(activitiesPartitionKey(bindingId, m)))));
     const out = texts.flatMap((t) => parseLines(t.toString('utf8')));
     return window === undefined ? out : out.filter((a) => inWindow(a.at, window));
   }
@@ -261,6 +268,9 @@ export function inWindow(at: string, window: ActivityWindow): boolean {
   if (window.to !== undefined && t > Date.parse(window.to)) return false;
   return true;
 }
+
+/** Partition reads and writes one store keeps in flight (below the SDK's default 50 sockets, leaving room for the rest). */
+const PARTITION_IO_CONCURRENCY = 32;
 
 /** Version of the partition index's JSON shape. */
 const INDEX_FORMAT = 1;
