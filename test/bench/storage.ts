@@ -35,7 +35,7 @@ export async function runStorageBench(sync: SyncResult, views: { stores: RadarSt
   const minS3 = pages + 2 * partitions + 3 * bindings + 3 * indexed + (bindings - indexed) + Math.ceil(bindings / 1000);
   const sec = '3 storage';
   const figures: Figure[] = [
-    figure(sec, 'DynamoDB calls per full run ÷ minimum', full.dynamodb / minDynamo, '×', 1, 'max', `${full.dynamodb} calls, minimum ${minDynamo}`),
+    figure(sec, 'DynamoDB calls per full run ÷ minimum', full.dynamodb / minDynamo, '×', 1, 'max', `${full.dynamodb} calls, minimum ${minDynamo} (cursor read + write per binding, ${Math.ceil(bindings / 100)} cursor batch reads at score, snapshot batches, marker, pointer, run record ×3)`),
     figure(sec, 'BatchWriteItem calls ÷ ceil(snapshot items ÷ 25)', get('dynamodb.BatchWriteItem') / Math.ceil(cards / BATCH), '×', 1, 'max', `${get('dynamodb.BatchWriteItem')} for ${cards} scorecards`),
     figure(sec, 'S3 calls per full run ÷ minimum', full.s3 / minS3, '×', 1, 'max', `${full.s3} calls, minimum ${minS3} (${pages} raw pages, ${partitions} partitions, ${indexed} of ${bindings} bindings with activities)`),
   ];
