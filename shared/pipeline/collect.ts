@@ -22,7 +22,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Collects one binding: load its cursor, run the source's collect storing every raw page and normalising it at
- * once, then merge with the binding's stored activities, save them, and only then save the cursor. Never throws:
+ * once, then merge into the stored month partitions it touches (writing only changed ones), and only then save
+ * the cursor. Never throws:
  * any failure returns a `failed` outcome and leaves the previous activities and cursor untouched.
  */
 export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts: CollectOptions): Promise<BindingOutcome> {
@@ -89,9 +90,15 @@ export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts
     const outcome = await raceAbort(collecting, controller.signal);
     if (controller.signal.aborted) throw controller.signal.reason;
 
-    const stored = await deps.stores.objects.loadActivities(binding.id);
-    const merged = mergeActivities(stored, fresh, outcome.removedIds ?? []);
-    await deps.stores.objects.saveActivities(binding.id, merged);
+    // Only the month partitions this collection's activities and removals touch are read, and only those whose
+    // bytes change are written: a binding that brought nothing new reads and writes nothing here.
+    const removedIds = outcome.removedIds ?? [];
+    let stored: number | undefined;
+    if (fresh.length > 0 || removedIds.length > 0) {
+      const touch = { ats: fresh.map((a) => a.at), ids: [...fresh.map((a) => a.id), ...removedIds] };
+      const updated = await deps.stores.objects.updateActivities(binding.id, touch, (before) => mergeActivities(before, fresh, removedIds));
+      stored = updated.stored;
+    }
     // The cursor moves only now that the data it covers is stored; it never moves backwards in as-of.
     const cursorAsOf = previous && previous.asOf > opts.asOf ? previous.asOf : opts.asOf;
     await deps.stores.cursors.saveCursor(binding.id, outcome.cursor, cursorAsOf);
@@ -105,7 +112,7 @@ export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts
       durationMs: Date.now() - started,
       notes: outcome.notes.map((n) => scrubSecrets(n, deps.credentials.knownValues())),
     };
-    deps.logger.info('binding collected', { ...log, items: result.items, pages, requests: result.requests, stored: merged.length });
+    deps.logger.info('binding collected', { ...log, items: result.items, pages, requests: result.requests, ...(stored !== undefined ? { stored } : {}) });
     return result;
   } catch (raw) {
     const err = deadlineHit && !(raw instanceof DeadlineExceededError) ? new DeadlineExceededError(task.bindingId, opts.budgetMs ?? 0, raw) : raw;

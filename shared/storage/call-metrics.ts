@@ -20,6 +20,7 @@ interface MiddlewareClient {
 export class CallCounter {
   private calls: Record<string, number> = {};
   private attempts = 0;
+  private putBytes: Record<string, number> = {};
 
   /** Records one command and its HTTP attempts. */
   record(service: 'dynamodb' | 's3', operation: string, attempts: number): void {
@@ -28,17 +29,24 @@ export class CallCounter {
     this.attempts += attempts;
   }
 
+  /** Records the body bytes of one successful object write under its key's first segment. */
+  recordPut(key: string, bytes: number): void {
+    const prefix = key.split('/')[0] ?? '';
+    this.putBytes[prefix] = (this.putBytes[prefix] ?? 0) + bytes;
+  }
+
   /** A copy of the counts so far. */
   snapshot(): StorageCallCounts {
     const calls = { ...this.calls };
     const sum = (prefix: string) => Object.entries(calls).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
-    return { calls, dynamodb: sum('dynamodb.'), s3: sum('s3.'), attempts: this.attempts };
+    return { calls, dynamodb: sum('dynamodb.'), s3: sum('s3.'), attempts: this.attempts, putBytes: { ...this.putBytes } };
   }
 
   /** Zeroes every count. */
   reset(): void {
     this.calls = {};
     this.attempts = 0;
+    this.putBytes = {};
   }
 }
 
@@ -64,6 +72,10 @@ export function countCalls(client: unknown, service: 'dynamodb' | 's3', counter:
       try {
         const result = await next(args);
         attempts = (result.output as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
+        if (service === 's3' && context.commandName === 'PutObjectCommand') {
+          const input = (args as { input?: { Key?: unknown; Body?: unknown } }).input;
+          if (typeof input?.Key === 'string') counter.recordPut(input.Key, bodyBytes(input.Body));
+        }
         return result;
       } catch (err) {
         attempts = (err as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts ?? 1;
@@ -74,4 +86,11 @@ export function countCalls(client: unknown, service: 'dynamodb' | 's3', counter:
     },
     { step: 'initialize', name: 'radarCallCounter', override: true },
   );
+}
+
+/** Byte length of a PutObject body the adapters send (Buffer, Uint8Array or string); 0 for anything else (a stream). */
+function bodyBytes(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body, 'utf8');
+  if (body instanceof Uint8Array) return body.byteLength;
+  return 0;
 }

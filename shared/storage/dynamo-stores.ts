@@ -27,6 +27,9 @@ import {
  */
 export const SNAPSHOT_GZIP_THRESHOLD_BYTES = 350 * 1024;
 
+/** Keys per BatchGetItem request (DynamoDB's maximum). */
+const BATCH_GET_LIMIT = 100;
+
 async function call<T>(code: string, path: string, reason: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -337,6 +340,31 @@ export class DynamoCursorStore implements CursorStore {
     );
     if (!out.Item) return null;
     return { cursor: JSON.parse(String(out.Item.cursor)) as Cursor, asOf: String(out.Item.asOf) };
+  }
+
+  /** Several bindings' cursors with consistent BatchGetItem reads of up to 100 keys each; absent ones are left out. */
+  async loadCursors(bindingIds: readonly string[]): Promise<Map<string, { cursor: Cursor; asOf: string }>> {
+    const out = new Map<string, { cursor: Cursor; asOf: string }>();
+    const unique = [...new Set(bindingIds)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ ...cursorKey(id) }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > 5) {
+          throw new StorageError({ code: 'BATCH_GET_UNPROCESSED', reason: `${pending.length} cursor(s) still unprocessed after ${attempt - 1} batch reads`, path: this.table.name });
+        }
+        // Backoff only before a retry; DynamoDB returns UnprocessedKeys when it throttles part of a batch.
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+        const keys = pending;
+        const res = await call('BATCH_GET_FAILED', this.table.name, 'could not read the cursors', () =>
+          this.table.doc.send(new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: keys, ConsistentRead: true } } })),
+        );
+        for (const item of res.Responses?.[this.table.name] ?? []) {
+          out.set(String(item.bindingId), { cursor: JSON.parse(String(item.cursor)) as Cursor, asOf: String(item.asOf) });
+        }
+        pending = res.UnprocessedKeys?.[this.table.name]?.Keys ?? [];
+      }
+    }
+    return out;
   }
 
   /** Replaces the binding's cursor. */

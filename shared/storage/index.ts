@@ -1,5 +1,7 @@
 // Storage: the DynamoDB and S3 adapters behind the ports in ports.ts, the embedded local stack and the factory.
 export type {
+  ActivityTouch,
+  ActivityUpdateResult,
   BindingOutcome,
   CursorStore,
   ObjectStore,
@@ -13,6 +15,10 @@ export type {
 export { StorageError, ConflictError, ObjectNotFoundError } from './errors.js';
 export {
   activitiesKey,
+  activitiesIndexKey,
+  activitiesPartitionKey,
+  activitiesPrefix,
+  activityMonth,
   asOfMarkerKey,
   cursorKey,
   pathSafe,

@@ -95,9 +95,43 @@ export function rawRunPrefix(source: string, bindingId: string, runId: string): 
   return `raw/${pathSafe(source)}/${pathSafe(bindingId)}/${pathSafe(runId)}/`;
 }
 
-/** S3 key of a binding's merged normalised activities. */
+/**
+ * S3 key of a binding's normalised activities as ONE object, the layout before month partitions. Still read (a
+ * binding with no partition index yet) and migrated on its next write; never written any more.
+ */
 export function activitiesKey(bindingId: string): string {
   return `normalised/${pathSafe(bindingId)}/activities.jsonl.gz`;
+}
+
+/** S3 prefix of everything stored for a binding's normalised activities (partitions, index, legacy object). */
+export function activitiesPrefix(bindingId: string): string {
+  return `normalised/${pathSafe(bindingId)}/`;
+}
+
+/** Partition name of activities whose `at` does not parse as a time (kept, never lost, read only without a window). */
+export const UNDATED_PARTITION = 'undated';
+
+/** The month partition (`YYYY-MM`, UTC) an activity time belongs to, or UNDATED_PARTITION when it is not a time. */
+export function activityMonth(at: string): string {
+  const t = Date.parse(at);
+  const d = new Date(t);
+  if (!Number.isFinite(t) || d.getUTCFullYear() < 0 || d.getUTCFullYear() > 9999) return UNDATED_PARTITION;
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** S3 key of one month partition of a binding's activities: `normalised/{binding}/{YYYY-MM}.jsonl.gz`. */
+export function activitiesPartitionKey(bindingId: string, month: string): string {
+  if (month !== UNDATED_PARTITION && !/^\d{4}-\d{2}$/.test(month)) throw new RangeError(`partition month must be YYYY-MM, got ${month}`);
+  return `${activitiesPrefix(bindingId)}${month}.jsonl.gz`;
+}
+
+/**
+ * S3 key of a binding's partition index: which activity ids each month partition holds. It is the truth for which
+ * partitions are current (loads read only partitions it lists) and lets a collect find where a changed or removed
+ * id lives without reading every partition.
+ */
+export function activitiesIndexKey(bindingId: string): string {
+  return `${activitiesPrefix(bindingId)}index.json.gz`;
 }
 
 /** S3 prefix of a run's binding outcomes (the run log pieces collect tasks leave for score). */

@@ -71,6 +71,8 @@ export interface RunStore {
 export interface CursorStore {
   loadCursor(bindingId: string): Promise<{ cursor: Cursor; asOf: string } | null>;
   saveCursor(bindingId: string, cursor: Cursor, asOf: string): Promise<void>;
+  /** Several bindings' cursors at once (DynamoDB: BatchGetItem, 100 keys per call); bindings without one are absent. */
+  loadCursors(bindingIds: readonly string[]): Promise<Map<string, { cursor: Cursor; asOf: string }>>;
 }
 
 /** A time window over activities' `at`, both ends inclusive; an omitted end is open. */
@@ -79,13 +81,37 @@ export interface ActivityWindow {
   to?: string;
 }
 
+/** What a change to a binding's activities touches: the times of the activities it brings and the ids it changes or removes. */
+export interface ActivityTouch {
+  /** `at` of every activity the change may add or replace (their month partitions are read and may be written). */
+  ats: readonly string[];
+  /** Ids the change may replace or remove (the partitions that hold them now are read and may be written). */
+  ids: readonly string[];
+}
+
+/** What updateActivities did. */
+export interface ActivityUpdateResult {
+  /** Activities stored for the binding after the update (all partitions). */
+  stored: number;
+  /** Partition objects read and written (the index object not included). */
+  partitionsRead: number;
+  partitionsWritten: number;
+}
+
 /** S3 side: raw pages as received, and the merged normalised activities of each binding. */
 export interface ObjectStore {
   /** Stores a raw page (gzip JSON) under `raw/{source}/{binding}/{runId}/{seq}.json.gz`; returns the key. */
   putRawPage(key: string, body: unknown): Promise<void>;
   getRawPage(key: string): Promise<unknown>;
-  /** Replaces a binding's normalised activities (gzip JSONL, sorted by id, deterministic bytes). */
+  /** Replaces a binding's normalised activities (gzip JSONL per month of `at`, sorted by id, deterministic bytes). */
   saveActivities(bindingId: string, activities: readonly Activity[]): Promise<void>;
+  /**
+   * Applies a change to a binding's activities reading and writing only the month partitions it touches: `apply`
+   * gets the stored activities of those partitions and returns what they should hold. A partition is written only
+   * when its bytes change, so a change that changes nothing writes nothing. Partitions are written before the index
+   * that lists them; a crash in between leaves the previous index, which a rerun of the same change repairs.
+   */
+  updateActivities(bindingId: string, touch: ActivityTouch, apply: (stored: Activity[]) => Activity[]): Promise<ActivityUpdateResult>;
   /**
    * A binding's normalised activities, or [] when none were ever stored. With a window, only activities whose `at`
    * lies within it (both ends inclusive, ISO timestamps); adapters may read less (e.g. only the partitions the
@@ -117,6 +143,8 @@ export interface StorageCallCounts {
   s3: number;
   /** HTTP attempts including the SDK's retries (from each response's `$metadata.attempts`). */
   attempts: number;
+  /** Body bytes of successful PutObject calls by the key's first segment (`raw`, `normalised`, `runs`, …). */
+  putBytes: Record<string, number>;
 }
 
 export interface Stores {

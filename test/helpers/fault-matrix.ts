@@ -8,7 +8,7 @@ import type { Fault, RunningSandboxes } from '../../shared/sandbox/index.js';
 import type { JiraWorld } from '../../shared/sandbox/jira/index.js';
 import type { MlflowWorld } from '../../shared/sandbox/mlflow/index.js';
 import type { BindingOutcome, RunRecord } from '../../shared/storage/index.js';
-import { activitiesKey, cursorKey } from '../../shared/storage/index.js';
+import { activitiesPrefix, cursorKey } from '../../shared/storage/index.js';
 import { dumpStores, reliabilityDeps } from './fault-kit.js';
 import type { StoreDump } from './fault-kit.js';
 import type { LocalStores } from './local-servers.js';
@@ -148,13 +148,18 @@ export async function runCell(ctx: MatrixContext, cell: FaultCell, index: number
     if (cell.reason && !cell.reason.test(outcome.message ?? '')) problems.push(`reason "${outcome.message ?? ''}" does not match ${String(cell.reason)}`);
     if (status?.status !== 'failed') problems.push(`scorecard source status ${status?.status ?? 'missing'}, expected failed`);
     const after = await dumpStores(ctx.local.stores, names);
-    const key = activitiesKey(ctx.target);
+    // The binding's normalised data is every object under its prefix (month partitions and their index).
+    const prefix = activitiesPrefix(ctx.target);
+    const under = (m: Map<string, Buffer>): string[] => [...m.keys()].filter((k) => k.startsWith(prefix));
     const changed: string[] = [];
-    const beforeObj = before.objects.get(key);
-    if (!beforeObj || !after.objects.get(key)?.equals(beforeObj)) changed.push(key);
+    if (under(before.objects).length === 0) changed.push(`${prefix} (nothing stored before)`);
+    for (const key of new Set([...under(before.objects), ...under(after.objects)])) {
+      const beforeObj = before.objects.get(key);
+      if (!beforeObj || !after.objects.get(key)?.equals(beforeObj)) changed.push(key);
+    }
     for (const k of protectedItems(before, ctx.target)) if (after.items.get(k) !== before.items.get(k)) changed.push(k);
     if (changed.length > 0) problems.push(`stored data changed: ${changed.slice(0, 5).join(', ')}`);
-    dataKept = changed.length === 0 ? `yes (${protectedItems(before, ctx.target).length + 1} items/objects)` : 'NO';
+    dataKept = changed.length === 0 ? `yes (${protectedItems(before, ctx.target).length + under(before.objects).length} items/objects)` : 'NO';
   } else {
     if (outcome.status !== 'ok') problems.push(`binding failed: ${outcome.errorCode ?? ''} ${outcome.message ?? ''}`);
     if (cell.expect === 'ok-after-retry' && !retried) problems.push('no retry seen in the request log');

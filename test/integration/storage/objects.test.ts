@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObjectNotFoundError, activitiesKey, rawPageKey } from '../../../shared/storage/index.js';
+import { ObjectNotFoundError, activitiesPartitionKey, rawPageKey } from '../../../shared/storage/index.js';
 import { startLocalStores, type LocalStores } from '../../helpers/local-servers.js';
 import { makeActivity } from './fixtures.js';
 
@@ -57,13 +57,13 @@ describe('S3 object store', () => {
   it('writes byte-identical objects for equal activities regardless of their order or key order', async () => {
     const activities = Array.from({ length: 50 }, (_, i) => makeActivity(i, 'pod:det/github'));
     await local.stores.objects.saveActivities('pod:det/github', activities);
-    const first = await storedBytes(activitiesKey('pod:det/github'));
+    const first = await storedBytes(activitiesPartitionKey('pod:det/github', '2026-01'));
     // Same values, reversed list order and reversed key order at the top level and in rawRef.
     const shuffled = [...activities]
       .reverse()
       .map((a) => Object.fromEntries(Object.entries({ ...a, rawRef: { index: a.rawRef.index, key: a.rawRef.key } }).reverse()) as unknown as typeof a);
     await local.stores.objects.saveActivities('pod:det/github', shuffled);
-    expect((await storedBytes(activitiesKey('pod:det/github'))).equals(first)).toBe(true);
+    expect((await storedBytes(activitiesPartitionKey('pod:det/github', '2026-01'))).equals(first)).toBe(true);
   });
 
   it('replaces a binding’s activities on each save rather than appending', async () => {

@@ -119,4 +119,16 @@ describe('DynamoDB cursor store', () => {
     expect(await local.stores.cursors.loadCursor('pod:recsys/github')).toEqual({ cursor: { since: '2026-01-05', etag: 'W/"2"' }, asOf: '2026-01-12' });
     expect(await local.stores.cursors.loadCursor('pod:recsys/jira')).toBeNull();
   });
+
+  it('reads many bindings’ cursors in BatchGetItem calls of at most 100 keys, leaving out those without one', async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => `pod:batch-${String(i).padStart(3, '0')}/github`);
+    for (const [i, id] of ids.entries()) if (i % 3 !== 0) await local.stores.cursors.saveCursor(id, { page: i }, `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`);
+    local.stores.resetMetrics();
+    const got = await local.stores.cursors.loadCursors([...ids, ids[1] ?? '']);
+    expect(local.stores.metrics().calls).toEqual({ 'dynamodb.BatchGetItem': 3 });
+    expect(got.size).toBe(ids.filter((_, i) => i % 3 !== 0).length);
+    expect(got.has(ids[0] ?? '')).toBe(false);
+    expect(got.get(ids[5] ?? '')).toEqual(await local.stores.cursors.loadCursor(ids[5] ?? ''));
+    expect(got.get(ids[5] ?? '')).toEqual({ cursor: { page: 5 }, asOf: '2026-03-06' });
+  });
 });

@@ -2,7 +2,11 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import {
   LATEST_POINTER_KEY,
+  activitiesIndexKey,
   activitiesKey,
+  activitiesPartitionKey,
+  activitiesPrefix,
+  activityMonth,
   asOfMarkerKey,
   cursorKey,
   pathSafe,
@@ -74,7 +78,20 @@ describe('S3 keys', () => {
     expect(() => rawPageKey('github', 'pod:a/github', 'r', 1.5)).toThrow(RangeError);
   });
 
-  it('keeps normalised activities per binding', () => {
+  it('keeps normalised activities per binding: month partitions and their index under one prefix, beside the legacy single object', () => {
     expect(activitiesKey('pod:recsys/github')).toBe('normalised/pod.recsys.github/activities.jsonl.gz');
+    expect(activitiesPrefix('pod:recsys/github')).toBe('normalised/pod.recsys.github/');
+    expect(activitiesPartitionKey('pod:recsys/github', '2026-03')).toBe('normalised/pod.recsys.github/2026-03.jsonl.gz');
+    expect(activitiesIndexKey('pod:recsys/github')).toBe('normalised/pod.recsys.github/index.json.gz');
+    for (const key of [activitiesKey('b'), activitiesPartitionKey('b', '2026-03'), activitiesIndexKey('b')]) expect(key.startsWith(activitiesPrefix('b'))).toBe(true);
+  });
+
+  it('partitions by the UTC month of an activity time, whatever its offset, and keeps unparseable times apart', () => {
+    expect(activityMonth('2026-03-31T23:59:59.999Z')).toBe('2026-03');
+    expect(activityMonth('2026-04-01T00:00:00.000Z')).toBe('2026-04');
+    expect(activityMonth('2026-04-01T01:30:00+02:00')).toBe('2026-03');
+    expect(activityMonth('not a time')).toBe('undated');
+    expect(activitiesPartitionKey('b', activityMonth('nope'))).toBe('normalised/b/undated.jsonl.gz');
+    expect(() => activitiesPartitionKey('b', '2026-3')).toThrow(RangeError);
   });
 });
