@@ -43,7 +43,13 @@ const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+// BENCH_ONLY=dashboard,storage runs only the named sections (by the word after the number) plus what they need
+// (sync, whose activities and stores the others read); unset, every section runs.
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+const wanted = (name: string): boolean => ONLY.length === 0 || name.endsWith(' sync') || ONLY.some((o) => name.endsWith(` ${o}`));
+
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  if (!wanted(name)) return undefined;
   log(`== ${name}`);
   const t = performance.now();
   try {
