@@ -79,9 +79,11 @@ export interface SummaryView {
 
 /** The stride (a power of two) that keeps at most SERIES_MAX_POINTS of a chain of `n` as-ofs. */
 export function seriesStride(n: number, max = SERIES_MAX_POINTS): number {
+  const last = Math.max(0, n - 1);
+  // Kept: indices 0, s, 2s, … up to n-1, plus n-1 itself when it is not a multiple of s.
+  const kept = (s: number): number => Math.floor(last / s) + 1 + (last % s === 0 ? 0 : 1);
   let s = 1;
-  // Kept: indices 0, s, 2s, … up to n-1, plus n-1 itself.
-  while (Math.floor(Math.max(0, n - 1) / s) + 2 > max) s *= 2;
+  while (kept(s) > max) s *= 2;
   return s;
 }
 
