@@ -142,7 +142,10 @@ export function extendSeries(prev: SummarySeries | null, asOf: string, cards: re
   const n = chain.length;
   const i = n - 1;
   const org = cards.find((c) => c.kind === 'org');
-  const domains = cards.filter((c) => c.kind === 'domain').sort((a, b) => (a.unit < b.unit ? -1 : 1));
+  // The domains in the org rollup's order (as the executive trend lists them), else every domain card.
+  const byUnit = new Map(cards.map((c) => [c.unit, c]));
+  const listed = (org?.rollup?.members ?? []).map((m) => byUnit.get(m.unit)).filter((c): c is UnitScorecard => c?.kind === 'domain');
+  const domains = listed.length > 0 ? listed : cards.filter((c) => c.kind === 'domain').sort((a, b) => (a.unit < b.unit ? -1 : 1));
   const one = buildOrgTrend(ALL_UNITS, org ? [org] : [], domains.map((d) => [d]));
   const point = one.points[0] ?? null;
   const keep = <T extends { i: number }>(list: readonly T[]): T[] => list.filter((p) => keepsIndex(p.i, n));

@@ -209,12 +209,13 @@ export class DynamoSnapshotStore implements SnapshotStore {
    * latest, fails the forward condition; the set is then updated on its own.
    */
   private async movePointer(asOf: string, legacy: string[]): Promise<void> {
-    const values: Record<string, unknown> = { ':new': asOf, ':entity': 'latest', ':one': new Set([asOf]) };
+    // DynamoDB refuses expression values the expression does not use, so each case sends only its own.
+    const values: Record<string, unknown> = { ':new': asOf, ':entity': 'latest' };
     const add = legacy.length > 0 ? 'ADD asOfs :all, legacy :legacy' : 'ADD asOfs :one';
     if (legacy.length > 0) {
       values[':all'] = new Set([...legacy, asOf]);
       values[':legacy'] = new Set(legacy);
-    }
+    } else values[':one'] = new Set([asOf]);
     // Rewriting a legacy as-of gives it a summary and trend points: it stops being legacy.
     const del = legacy.length > 0 ? '' : ' DELETE legacy :one';
     const send = (expr: string, condition: string | undefined, vals: Record<string, unknown>) =>
