@@ -108,9 +108,14 @@ export function decodeChunks<T>(items: readonly Record<string, unknown>[]): T | 
   return JSON.parse(gunzipSync(Buffer.from(b64, 'base64')).toString('utf8')) as T;
 }
 
-/** The summary and trend-point items of one as-of (written with its snapshots, before its marker). */
-export function encodeSummaryItems(asOf: string, cards: readonly UnitScorecard[], view: SummaryView, state: SummaryState): TableItem[] {
-  const items: TableItem[] = cards.map((c) => ({ ...unitPointKey(c.unit, asOf), entity: 'point', asOf, body: canonicalJson(unitTrendPointOf(c)) }));
+/** A unit's trend point item at one as-of (small: a unit's whole trend is one Query of its partition). */
+export function encodePointItem(card: UnitScorecard, asOf: string): TableItem {
+  return { ...unitPointKey(card.unit, asOf), entity: 'point', asOf, body: canonicalJson(unitTrendPointOf(card)) };
+}
+
+/** The summary items of one as-of (written with its snapshots, before its marker). */
+export function encodeSummaryItems(asOf: string, view: SummaryView, state: SummaryState): TableItem[] {
+  const items: TableItem[] = [];
   const viewParts = encodeChunks(view);
   viewParts.forEach((bodyGz, part) => items.push({ ...summaryViewKey(asOf, part), entity: 'summary', asOf, part, parts: viewParts.length, bodyGz }));
   const stateParts = encodeChunks(state);
@@ -194,7 +199,8 @@ export class DynamoSnapshotStore implements SnapshotStore {
     // Order matters: items first (snapshots, trend points, summary), marker second, pointer last. A crash between
     // steps leaves an invisible, incomplete as-of (no marker) that a rerun completes; readers never see half of one.
     // One batch stream for every item, so the batches are full (ceil(items / 25) calls).
-    await this.table.batchPut([...cards.map((c) => encodeSnapshotItem(c, asOf)), ...encodeSummaryItems(asOf, cards, view, state)]);
+    // Each card is followed by its trend point, so every batch of the stream carries snapshots.
+    await this.table.batchPut([...cards.flatMap((c) => [encodeSnapshotItem(c, asOf), encodePointItem(c, asOf)]), ...encodeSummaryItems(asOf, view, state)]);
     const units = [...seen].sort();
     // The run id stays out of the marker so that a rerun of the same as-of writes identical bytes.
     await call('MARKER_WRITE_FAILED', `${this.table.name}/ASOF/${asOf}`, 'could not write the as-of marker', () =>
