@@ -82,6 +82,12 @@ export interface UnitsResponse {
   asOf: string | null;
   deltaFrom: string | null;
   units: UnitSummary[];
+  /** Where each unit sits (its domain and the networks and labs that list it), for the units list's filters. */
+  placement?: {
+    domains: { unit: UnitRef; name: string }[];
+    networks: { unit: UnitRef; name: string }[];
+    rows: { unit: UnitRef; domain: UnitRef | null; networks: UnitRef[] }[];
+  };
 }
 
 /** GET /api/units/:unit */
@@ -104,6 +110,28 @@ export interface UnitTrendResponse {
   name: string;
   points: UnitTrendPoint[];
   rubricChanges: RubricChange[];
+  /** Every as-of the unit has a card at, oldest first, when `points` is downsampled for the chart. */
+  asOfs?: string[];
+}
+
+/** GET /api/units/:unit/page: what a unit's page draws, in one request. */
+export interface UnitPageResponse extends UnitResponse {
+  /** Downsampled for the charts (at most ~120 points, the latest exact); `asOfs` lists every as-of. */
+  trend: UnitTrendResponse;
+  /** The unit's card at the as-of before, and at least four weeks before, the shown one (null when none). */
+  previous: UnitScorecard | null;
+  fourWeeks: UnitScorecard | null;
+}
+
+/** GET /api/overview: everything the executive view draws, in one request. */
+export interface OverviewResponse {
+  asOf: string | null;
+  /** Downsampled for the charts (at most ~120 points, the latest exact). */
+  trend: OrgTrendResponse;
+  grid: GridResponse;
+  attribution: AttributionResponse;
+  /** The exact organisation point at the attribution's `from` (the downsampled trend may skip it). */
+  basePoint: OrgTrendPoint | null;
 }
 
 export interface Mover {

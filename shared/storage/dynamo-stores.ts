@@ -1,8 +1,11 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UnitTrendPoint } from '../api/contract.js';
+import { buildAsOfSummary, summaryInputsOf, summaryIsCurrent, unitTrendPointOf } from '../api/summaries.js';
+import type { SummaryState, SummaryView } from '../api/summaries.js';
 import type { UnitRef } from '../org/index.js';
 import type { UnitScorecard } from '../scoring/types.js';
 import type { Cursor } from '../sources/contract.js';
-import type { CursorStore, RunRecord, RunStore, SnapshotStore } from './ports.js';
+import type { CursorStore, RunRecord, RunStore, SnapshotStore, UnitPage } from './ports.js';
 import type { DynamoTable, TableItem } from './dynamo-table.js';
 import { canonicalJson, gzipDeterministic } from './encoding.js';
 import { gunzipSync } from 'node:zlib';
@@ -18,8 +21,20 @@ import {
   runKey,
   snapshotGsiKey,
   snapshotKey,
+  SUMMARY_VIEW_PREFIX,
+  summaryPartition,
+  summaryStateKey,
+  summaryViewKey,
+  UNIT_POINT_PREFIX,
   unitPartition,
+  unitPointKey,
 } from './keys.js';
+
+/** Largest base64 body of one summary chunk item (DynamoDB items stop at 400 KB). */
+export const SUMMARY_CHUNK_BYTES = 350 * 1024;
+/** Most chunks one as-of's summary state may take (read back by key, so the count is bounded). */
+const MAX_STATE_PARTS = 4;
+const DAY_MS = 86_400_000;
 
 /**
  * DynamoDB items are limited to 400 KB. Scorecards are normally a few KB; one above this size is stored as
@@ -73,6 +88,66 @@ export function decodeSnapshotItem(item: Record<string, unknown>): UnitScorecard
   return JSON.parse(text) as UnitScorecard;
 }
 
+/** gzip+base64 of a value's canonical JSON, cut into chunk-sized strings (deterministic: a rerun writes equal bytes). */
+export function encodeChunks(value: unknown): string[] {
+  const b64 = gzipDeterministic(canonicalJson(value)).toString('base64');
+  const out: string[] = [];
+  for (let i = 0; i < b64.length; i += SUMMARY_CHUNK_BYTES) out.push(b64.slice(i, i + SUMMARY_CHUNK_BYTES));
+  return out.length > 0 ? out : [''];
+}
+
+/** Joins chunk items (any order) back into the value; null when a part is missing. */
+export function decodeChunks<T>(items: readonly Record<string, unknown>[]): T | null {
+  if (items.length === 0) return null;
+  const parts = Number(items[0]?.parts);
+  const byPart = new Map(items.map((i) => [Number(i.part), String(i.bodyGz)]));
+  if (!Number.isInteger(parts) || parts < 1) return null;
+  let b64 = '';
+  for (let p = 0; p < parts; p++) {
+    const chunk = byPart.get(p);
+    if (chunk === undefined) return null;
+    b64 += chunk;
+  }
+  return JSON.parse(gunzipSync(Buffer.from(b64, 'base64')).toString('utf8')) as T;
+}
+
+/** A unit's trend point item at one as-of (small: a unit's whole trend is one Query of its partition). */
+export function encodePointItem(card: UnitScorecard, asOf: string): TableItem {
+  return { ...unitPointKey(card.unit, asOf), entity: 'point', asOf, body: canonicalJson(unitTrendPointOf(card)) };
+}
+
+/** The summary items of one as-of (written with its snapshots, before its marker). */
+export function encodeSummaryItems(asOf: string, view: SummaryView, state: SummaryState): TableItem[] {
+  const items: TableItem[] = [];
+  const viewParts = encodeChunks(view);
+  viewParts.forEach((bodyGz, part) => items.push({ ...summaryViewKey(asOf, part), entity: 'summary', asOf, part, parts: viewParts.length, bodyGz }));
+  const stateParts = encodeChunks(state);
+  if (stateParts.length <= MAX_STATE_PARTS) {
+    stateParts.forEach((bodyGz, part) => items.push({ PK: summaryPartition(asOf), SK: stateSk(part), entity: 'summary-state', asOf, part, parts: stateParts.length, bodyGz }));
+  }
+  // A state larger than MAX_STATE_PARTS chunks is not written: the next as-of then builds a fresh series whose chain
+  // does not match the complete as-ofs, and readers fall back to the full reads (slower, never wrong).
+  return items;
+}
+
+function stateSk(part: number): string {
+  return part === 0 ? summaryStateKey('').SK : `STATE#${String(part).padStart(3, '0')}`;
+}
+
+/** What the latest pointer says about complete as-ofs; null `complete` on a pointer written before it kept the set. */
+interface PointerInfo {
+  latest: string | null;
+  complete: string[] | null;
+  /** Complete as-ofs written before summaries existed (set once, when the pointer first gets its set). */
+  legacy: string[];
+}
+
+function setOf(v: unknown): string[] | null {
+  if (v instanceof Set) return [...(v as Set<unknown>)].map(String).sort();
+  if (Array.isArray(v)) return v.map(String).sort();
+  return null;
+}
+
 interface AsOfMarker {
   asOf: string;
   units: Set<string>;
@@ -109,31 +184,146 @@ export class DynamoSnapshotStore implements SnapshotStore {
       }
       seen.add(card.unit);
     }
-    // Order matters: items first, marker second, pointer last. A crash between steps leaves an invisible,
-    // incomplete as-of (no marker) that a rerun completes; readers never see half of one.
-    await this.table.batchPut(cards.map((c) => encodeSnapshotItem(c, asOf)));
+    // What the summary builds on: the complete as-ofs (from the latest pointer), then the previous as-of's state and
+    // each period's baseline state, in one batch read.
+    const pointer = await this.loadPointerInfo();
+    let complete = pointer.complete;
+    let legacy: string[] = [];
+    if (complete === null) {
+      // A pointer written before it kept the complete set (or none yet): seed the set from the markers, once, and
+      // remember those as-ofs as legacy (they have no summary and no trend points until rewritten).
+      complete = (await this.queryMarkers(false)).map((m) => m.asOf);
+      legacy = complete.filter((a) => a !== asOf);
+    }
+    const inputs = summaryInputsOf(asOf, complete);
+    const states = await this.loadStates([...new Set([...(inputs.prev ? [inputs.prev] : []), ...inputs.baselines])]);
+    const prevState = inputs.prev ? (states.get(inputs.prev) ?? null) : null;
+    const { view, state } = buildAsOfSummary(asOf, cards, prevState, states);
+    // Order matters: items first (snapshots, trend points, summary), marker second, pointer last. A crash between
+    // steps leaves an invisible, incomplete as-of (no marker) that a rerun completes; readers never see half of one.
+    // One batch stream for every item, so the batches are full (ceil(items / 25) calls).
+    // Each card is followed by its trend point, so every batch of the stream carries snapshots.
+    await this.table.batchPut([...cards.flatMap((c) => [encodeSnapshotItem(c, asOf), encodePointItem(c, asOf)]), ...encodeSummaryItems(asOf, view, state)]);
     const units = [...seen].sort();
     // The run id stays out of the marker so that a rerun of the same as-of writes identical bytes.
     await call('MARKER_WRITE_FAILED', `${this.table.name}/ASOF/${asOf}`, 'could not write the as-of marker', () =>
       this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...asOfMarkerKey(asOf), entity: 'asof', asOf, units, count: units.length } })),
     );
-    try {
-      await this.table.doc.send(
+    await this.movePointer(asOf, legacy);
+  }
+
+  /**
+   * Moves the latest pointer forward when this as-of is newer and adds the as-of to the pointer's set of complete
+   * as-ofs (a string set: adding is idempotent and order-free). A backfill of an older as-of, or a rerun of the
+   * latest, fails the forward condition; the set is then updated on its own.
+   */
+  private async movePointer(asOf: string, legacy: string[]): Promise<void> {
+    // DynamoDB refuses expression values the expression does not use, so each case sends only its own.
+    const values: Record<string, unknown> = { ':new': asOf, ':entity': 'latest' };
+    const add = legacy.length > 0 ? 'ADD asOfs :all, legacy :legacy' : 'ADD asOfs :one';
+    if (legacy.length > 0) {
+      values[':all'] = new Set([...legacy, asOf]);
+      values[':legacy'] = new Set(legacy);
+    } else values[':one'] = new Set([asOf]);
+    // Rewriting a legacy as-of gives it a summary and trend points: it stops being legacy.
+    const del = legacy.length > 0 ? '' : ' DELETE legacy :one';
+    const send = (expr: string, condition: string | undefined, vals: Record<string, unknown>) =>
+      this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: { ...LATEST_POINTER_KEY },
-          UpdateExpression: 'SET asOf = :new, entity = :entity',
-          ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :new',
-          ExpressionAttributeValues: { ':new': asOf, ':entity': 'latest' },
+          UpdateExpression: expr,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeValues: vals,
         }),
       );
+    try {
+      await send(`SET asOf = :new, entity = :entity ${add}${del}`, 'attribute_not_exists(asOf) OR asOf < :new', values);
     } catch (cause) {
-      // The pointer only moves forward: a backfill of an older as-of, or a rerun of the latest, fails the
-      // condition. That is the expected outcome, not an error.
       if (!(cause instanceof Error && cause.name === 'ConditionalCheckFailedException')) {
         throw new StorageError({ code: 'LATEST_POINTER_FAILED', reason: 'could not move the latest pointer', path: `${this.table.name}/LATEST`, cause });
       }
+      // The pointer only moves forward; the as-of still joins the complete set.
+      const { ':new': _n, ...rest } = values;
+      await call('LATEST_POINTER_FAILED', `${this.table.name}/LATEST`, 'could not record the complete as-of', () => send(`SET entity = :entity ${add}${del}`, undefined, rest));
     }
+  }
+
+  private async loadPointerInfo(): Promise<PointerInfo> {
+    const item = await this.getItem({ ...LATEST_POINTER_KEY });
+    return {
+      latest: item && typeof item.asOf === 'string' ? item.asOf : null,
+      complete: item ? setOf(item.asOfs) : null,
+      legacy: item ? (setOf(item.legacy) ?? []) : [],
+    };
+  }
+
+  /** Summary states of some as-ofs (one BatchGetItem); as-ofs without one are absent from the map. */
+  private async loadStates(asOfs: readonly string[]): Promise<Map<string, SummaryState>> {
+    const out = new Map<string, SummaryState>();
+    if (asOfs.length === 0) return out;
+    const keys = asOfs.flatMap((a) => Array.from({ length: MAX_STATE_PARTS }, (_, p) => ({ PK: summaryPartition(a), SK: stateSk(p) })));
+    const items = await this.batchGet(keys);
+    for (const a of asOfs) {
+      const state = decodeChunks<SummaryState>(items.filter((i) => i.PK === summaryPartition(a)));
+      if (state) out.set(a, state);
+    }
+    return out;
+  }
+
+  /**
+   * The view summary of an as-of (the latest when omitted): one GetItem of the latest pointer and one Query of the
+   * summary's partition. Null when the caller must take the full reads: no summary, a summary older than a rewrite
+   * of an earlier as-of, as-ofs written before summaries existed, or an as-of that is not complete.
+   */
+  async loadSummary(asOf?: string): Promise<{ asOf: string; view: SummaryView } | null> {
+    const pointer = await this.loadPointerInfo();
+    if (pointer.complete === null) return null;
+    const at = asOf ?? pointer.latest;
+    if (at === null || !pointer.complete.includes(at)) return null;
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': summaryPartition(at), ':prefix': SUMMARY_VIEW_PREFIX },
+      ConsistentRead: true,
+    });
+    const view = decodeChunks<SummaryView>(items);
+    if (!view || view.asOf !== at || !summaryIsCurrent(view, pointer.complete)) return null;
+    return { asOf: at, view };
+  }
+
+  /**
+   * What a unit's page draws, in at most three calls: the latest pointer (complete as-ofs), one Query of the unit's
+   * trend points, and one BatchGetItem of its card at the as-of, the previous as-of and four weeks before (with
+   * their markers). Null when the caller must take the full reads (as-ofs written before trend points existed).
+   */
+  async loadUnitPage(unit: UnitRef, asOf?: string): Promise<UnitPage | null> {
+    const pointer = await this.loadPointerInfo();
+    if (pointer.complete === null || pointer.legacy.length > 0) return null;
+    const at = asOf ?? pointer.latest;
+    if (at === null) return { card: null, previous: null, fourWeeks: null, points: [] };
+    const complete = new Set(pointer.complete);
+    const pointItems = await this.table.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': unitPartition(unit), ':prefix': UNIT_POINT_PREFIX },
+      ConsistentRead: true,
+    });
+    const points = pointItems.filter((i) => complete.has(String(i.asOf))).map((i) => JSON.parse(String(i.body)) as UnitTrendPoint);
+    if (!complete.has(at)) return { card: null, previous: null, fourWeeks: null, points };
+    const idx = points.findIndex((p) => p.asOf === at);
+    const previousAsOf = idx > 0 ? points[idx - 1]?.asOf : undefined;
+    const cutoff = Date.parse(at) - 28 * DAY_MS;
+    const fourWeeksAsOf = [...points].reverse().find((p) => Date.parse(p.asOf) <= cutoff)?.asOf;
+    const wanted = [...new Set([at, previousAsOf, fourWeeksAsOf].filter((a): a is string => a !== undefined))];
+    const items = await this.batchGet(wanted.flatMap((a) => [asOfMarkerKey(a), snapshotKey(unit, a)]));
+    const cardAt = (a: string | undefined): UnitScorecard | null => {
+      if (a === undefined) return null;
+      const marker = items.find((i) => i.PK === asOfMarkerKey(a).PK && i.SK === a);
+      const item = items.find((i) => i.PK === unitPartition(unit) && i.SK === snapshotKey(unit, a).SK);
+      // The marker lists the as-of's units: a card left over from an earlier write of the as-of is not part of it.
+      if (!marker || !toMarker(marker).units.has(unit) || !item) return null;
+      return decodeSnapshotItem(item);
+    };
+    return { card: cardAt(at), previous: cardAt(previousAsOf), fourWeeks: cardAt(fourWeeksAsOf), points };
   }
 
   private async getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | null> {

@@ -9,6 +9,9 @@ import type { UnitRef } from '../org/index.js';
 //   RUN#{runId}        RUN                  run record
 //   RUNS               {startedAt}#{runId}  run listing index (newest first by reverse query)
 //   CURSOR#{bindingId} CURSOR               incremental cursor of a binding
+//   UNIT#{unit}        POINT#{asOf}         the unit's trend point at the as-of (small; a unit trend is one Query)
+//   SUMMARY#{asOf}     VIEW#{part}          what the dashboard's views draw at the as-of (gzip+base64 chunks)
+//   SUMMARY#{asOf}     STATE                what the next as-ofs' summaries build on (series and baseline cards)
 
 export interface ItemKey {
   PK: string;
@@ -38,6 +41,32 @@ export function asOfPartition(asOf: string): string {
 /** The marker that says an as-of's snapshots are all written. */
 export function asOfMarkerKey(asOf: string): ItemKey {
   return { PK: 'ASOF', SK: asOf };
+}
+
+/** Key of a unit's trend point at one as-of (same partition as its snapshots, its own sort-key prefix). */
+export function unitPointKey(unit: UnitRef, asOf: string): ItemKey {
+  return { PK: `UNIT#${unit}`, SK: `POINT#${asOf}` };
+}
+
+/** Sort-key prefix of a unit's trend points. */
+export const UNIT_POINT_PREFIX = 'POINT#';
+
+/** Partition of one as-of's summary items. */
+export function summaryPartition(asOf: string): string {
+  return `SUMMARY#${asOf}`;
+}
+
+/** Key of one chunk of an as-of's view summary; parts sort in order (zero-padded). */
+export function summaryViewKey(asOf: string, part: number): ItemKey {
+  return { PK: summaryPartition(asOf), SK: `${SUMMARY_VIEW_PREFIX}${String(part).padStart(3, '0')}` };
+}
+
+/** Sort-key prefix of the view summary's chunks. */
+export const SUMMARY_VIEW_PREFIX = 'VIEW#';
+
+/** Key of an as-of's summary state (what later as-ofs build their summaries on). */
+export function summaryStateKey(asOf: string): ItemKey {
+  return { PK: summaryPartition(asOf), SK: 'STATE' };
 }
 
 /** Partition holding every as-of marker. */

@@ -1,6 +1,8 @@
 import type { UnitRef } from '../org/index.js';
 import type { Activity, Cursor } from '../sources/contract.js';
 import type { UnitScorecard } from '../scoring/types.js';
+import type { UnitTrendPoint } from '../api/contract.js';
+import type { SummaryView } from '../api/summaries.js';
 
 // Storage ports: the pipeline and the API depend on these, the DynamoDB/S3 adapters implement them.
 
@@ -37,6 +39,14 @@ export interface RunRecord {
   message?: string;
 }
 
+/** What a unit's page needs: its card at an as-of, the cards it is compared with, and its trend points (complete as-ofs, oldest first). */
+export interface UnitPage {
+  card: UnitScorecard | null;
+  previous: UnitScorecard | null;
+  fourWeeks: UnitScorecard | null;
+  points: UnitTrendPoint[];
+}
+
 /** Snapshots: one scorecard per unit per as-of; an as-of is visible only once all its units are written. */
 export interface SnapshotStore {
   /** Writes every scorecard of one as-of, then marks the as-of complete (readers ignore incomplete as-ofs). */
@@ -59,6 +69,13 @@ export interface SnapshotStore {
    * reads the as-of markers once). Writes and long-lived use belong on the store itself.
    */
   readSession?(): SnapshotStore;
+  /**
+   * Optional: the per-as-of view summary written at score time (latest when asOf is omitted), or null when the
+   * caller must take the full reads (no current summary for that as-of).
+   */
+  loadSummary?(asOf?: string): Promise<{ asOf: string; view: SummaryView } | null>;
+  /** Optional: a unit page in a bounded number of reads, or null when the caller must take the full reads. */
+  loadUnitPage?(unit: UnitRef, asOf?: string): Promise<UnitPage | null>;
 }
 
 export interface RunStore {

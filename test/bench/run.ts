@@ -43,14 +43,13 @@ const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** BENCH_ONLY=sync (comma-separated words of section names) runs only those sections and writes no results file. */
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+// BENCH_ONLY=dashboard,storage runs only the named sections (by the word after the number) plus what they need
+// (sync, whose activities and stores the others read); unset, every section runs.
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+const wanted = (name: string): boolean => ONLY.length === 0 || name.endsWith(' sync') || ONLY.some((o) => name.endsWith(` ${o}`));
 
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
-  if (ONLY.length && !ONLY.some((w) => name.includes(w))) {
-    log(`== ${name}: skipped (BENCH_ONLY)`);
-    return undefined;
-  }
+  if (!wanted(name)) return undefined;
   log(`== ${name}`);
   const t = performance.now();
   try {

@@ -1,4 +1,4 @@
-import type { AttributionResponse, GridResponse, MoversResponse, Mover, OrgTrendResponse } from '../../../shared/api/contract.js';
+import type { AttributionResponse, MoversResponse, Mover, OrgTrendPoint, OrgTrendResponse, OverviewResponse } from '../../../shared/api/contract.js';
 import { getJson } from '../api.js';
 import { fittedScoreAxis, LEVEL_COLOURS, levelBands, makeChart, rubricMarkers, seriesColour } from '../charts.js';
 import { chartCanvas, h } from '../dom.js';
@@ -10,11 +10,12 @@ const MOVER_WEEKS = 4;
 const PERIODS = [1, 4, 13, 26, 52];
 
 /** Plain-words summary of what changed over the last few weeks, computed from the same data as the charts. */
-export function whatChanged(trend: OrgTrendResponse, movers: MoversResponse, units: { units: { missingSignals: number }[] }): string[] {
+export function whatChanged(trend: OrgTrendResponse, movers: MoversResponse, units: { units: { missingSignals: number }[] }, basePoint?: OrgTrendPoint | null): string[] {
   const out: string[] = [];
   const points = trend.points;
   const last = points[points.length - 1];
-  const base = movers.from ? points.find((p) => p.asOf === movers.from) : points[0];
+  // The trend is downsampled for the charts: the exact baseline point comes with the overview when it has one.
+  const base = (basePoint ?? undefined) ?? (movers.from ? points.find((p) => p.asOf === movers.from) : points[0]);
   if (trend.orgVisible && last && base && last.score !== null && base.score !== null) {
     const d = last.score - base.score;
     const verb = Math.abs(d) < 0.5 ? 'held steady at' : d > 0 ? 'rose to' : 'fell to';
@@ -130,11 +131,8 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
   const params = hashParams();
   const weeksParam = Number(params.get('weeks'));
   const weeks = PERIODS.includes(weeksParam) ? weeksParam : MOVER_WEEKS;
-  const [trend, grid, attribution] = await Promise.all([
-    getJson<OrgTrendResponse>('org/trend'),
-    getJson<GridResponse>('grid'),
-    getJson<AttributionResponse>(`attribution?weeks=${weeks}`),
-  ]);
+  // One request: the API serves it from the as-of's stored summary (two storage reads whatever the history).
+  const { trend, grid, attribution, basePoint } = await getJson<OverviewResponse>(`overview?weeks=${weeks}`);
   const movers = moversOf(attribution, 5);
   const allUnits = { units: grid.rows };
   const points = trend.points;
@@ -144,7 +142,7 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
     return;
   }
   const labels = points.map((p) => day(p.asOf));
-  const prev = movers.from ? points.find((p) => p.asOf === movers.from) : undefined;
+  const prev = basePoint ?? (movers.from ? points.find((p) => p.asOf === movers.from) : undefined);
   const orgDelta = last.score !== null && prev?.score !== null && prev ? last.score - prev.score : null;
 
   root.append(
@@ -163,7 +161,7 @@ export async function renderExecutive(root: HTMLElement): Promise<void> {
   );
   if (!trend.orgVisible) root.append(h('div', { class: 'alert warn', role: 'status' }, 'Your access covers some units only: organisation-wide scores are hidden and the charts show your units.'));
 
-  root.append(h('section', { class: 'card', 'aria-labelledby': 'changed-h', 'data-testid': 'what-changed' }, h('h2', { id: 'changed-h' }, 'What changed'), h('ul', { class: 'summary-list' }, whatChanged(trend, movers, allUnits).map((s) => h('li', {}, s)))));
+  root.append(h('section', { class: 'card', 'aria-labelledby': 'changed-h', 'data-testid': 'what-changed' }, h('h2', { id: 'changed-h' }, 'What changed'), h('ul', { class: 'summary-list' }, whatChanged(trend, movers, allUnits, basePoint).map((s) => h('li', {}, s)))));
 
   root.append(attributionSection(attribution, weeks));
   root.append(h('div', { class: 'grid' }, gridSection(grid, { headingId: 'grid-h', heading: 'Units × dimensions' })));

@@ -1,4 +1,4 @@
-import type { MlopsPlacement, RollupSummary, UnitResponse, UnitScorecard, UnitTrendResponse } from '../../../shared/api/contract.js';
+import type { MlopsPlacement, RollupSummary, UnitPageResponse, UnitScorecard, UnitTrendResponse } from '../../../shared/api/contract.js';
 import type { UnitsResponse } from '../../../shared/api/contract.js';
 import { ApiRequestError, getJson } from '../api.js';
 import { fittedScoreAxis, LEVEL_COLOURS, levelAxis, levelBands, makeChart, rubricMarkers, scoreAxis, seriesColour } from '../charts.js';
@@ -6,19 +6,6 @@ import { chartCanvas, h } from '../dom.js';
 import { day, fmtScore, KIND_NAMES, levelLabel, unitHref } from '../format.js';
 import { dimensionCard, kpi, levelBadge, sourcesTable } from '../widgets.js';
 import { arithmeticCard, governanceGapsCard, pastBanner, signalsCsvButton, topMovesCard, whatChangedCard } from './unit-insight.js';
-
-const DAY_MS = 86_400_000;
-
-/** Loads a unit's card at an as-of; null when there is none (a gap in its history is not an error here). */
-async function cardAt(unit: string, asOf: string | undefined): Promise<UnitScorecard | null> {
-  if (!asOf) return null;
-  try {
-    return (await getJson<UnitResponse>(`units/${unit}?asOf=${encodeURIComponent(asOf)}`)).scorecard;
-  } catch (err) {
-    if (err instanceof ApiRequestError && err.status === 404) return null;
-    throw err;
-  }
-}
 
 /** "Unit not found" when the API has never heard of the unit (as opposed to a unit with no snapshot at an as-of). */
 async function notFound(root: HTMLElement, unit: string): Promise<boolean> {
@@ -106,33 +93,28 @@ function asOfPicker(card: UnitScorecard, trend: UnitTrendResponse): HTMLElement 
       id: 'asof-select',
       onchange: (ev: Event) => {
         const v = (ev.target as HTMLSelectElement).value;
-        const latest = trend.points[trend.points.length - 1]?.asOf;
+        const latest = trend.asOfs?.[trend.asOfs.length - 1] ?? trend.points[trend.points.length - 1]?.asOf;
         location.hash = unitHref(card.unit, v === latest ? undefined : v);
       },
     },
-    [...trend.points].reverse().map((p) => h('option', { value: p.asOf, selected: p.asOf === card.asOf }, day(p.asOf))),
+    // Every as-of, not only the points the chart keeps.
+    [...(trend.asOfs ?? trend.points.map((p) => p.asOf))].reverse().map((a) => h('option', { value: a, selected: a === card.asOf }, day(a))),
   );
   return h('label', { class: 'inline', for: 'asof-select' }, 'As of', select);
 }
 
 /** Unit view (#/unit/KIND:ID): a pod's scorecard, or a domain/network/lab/steering/org view with its members. */
 export async function renderUnit(root: HTMLElement, unit: string, asOf: string | undefined): Promise<void> {
-  let res: UnitResponse;
-  let trend: UnitTrendResponse;
+  let res: UnitPageResponse;
   try {
-    [res, trend] = await Promise.all([
-      getJson<UnitResponse>(`units/${unit}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`),
-      getJson<UnitTrendResponse>(`units/${unit}/trend`),
-    ]);
+    // One request: the card, the cards it is compared with and the (downsampled) trend.
+    res = await getJson<UnitPageResponse>(`units/${unit}/page${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`);
   } catch (err) {
     if (err instanceof ApiRequestError && (err.status === 404 || err.status === 400) && (await notFound(root, unit))) return;
     throw err;
   }
   const card = res.scorecard;
-  const idx = trend.points.findIndex((p) => p.asOf === card.asOf);
-  const cutoff = Date.parse(card.asOf) - 28 * DAY_MS;
-  const fourWeeksAsOf = [...trend.points].reverse().find((p) => Date.parse(p.asOf) <= cutoff)?.asOf;
-  const [previous, fourWeeks] = await Promise.all([cardAt(unit, idx > 0 ? trend.points[idx - 1]?.asOf : undefined), cardAt(unit, fourWeeksAsOf)]);
+  const { trend, previous, fourWeeks } = res;
   const isPod = card.kind === 'pod';
   const labels = trend.points.map((p) => day(p.asOf));
   const missingCount = card.dimensions.reduce((a, d) => a + d.signals.filter((s) => s.status === 'missing').length, 0);
@@ -157,7 +139,7 @@ export async function renderUnit(root: HTMLElement, unit: string, asOf: string |
       ),
     ),
   );
-  const banner = pastBanner(card, trend.points[trend.points.length - 1]?.asOf);
+  const banner = pastBanner(card, trend.asOfs?.[trend.asOfs.length - 1] ?? trend.points[trend.points.length - 1]?.asOf);
   if (banner) root.prepend(banner);
   root.append(topMovesCard(card));
   root.append(whatChangedCard(card, previous, fourWeeks));

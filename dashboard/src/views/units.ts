@@ -1,4 +1,4 @@
-import type { GridResponse, UnitKind, UnitsResponse, UnitSummary } from '../../../shared/api/contract.js';
+import type { UnitKind, UnitsResponse, UnitSummary } from '../../../shared/api/contract.js';
 import { getJson } from '../api.js';
 import { h } from '../dom.js';
 import { day, fmtScore, hashParams, KIND_NAMES, setHashParams, unitHref } from '../format.js';
@@ -73,7 +73,9 @@ function select(id: string, label: string, value: string, options: { value: stri
 }
 
 export async function renderUnits(root: HTMLElement): Promise<void> {
-  const [res, grid] = await Promise.all([getJson<UnitsResponse>('units'), getJson<GridResponse>('grid')]);
+  // One request: the units list carries each unit's domain and networks for the filters.
+  const res = await getJson<UnitsResponse>('units');
+  const grid = res.placement ?? { domains: [], networks: [], rows: [] };
   const placement = new Map(grid.rows.map((r) => [r.unit, r]));
   const rows: Row[] = res.units.map((u) => ({ ...u, domain: placement.get(u.unit)?.domain ?? null, networks: placement.get(u.unit)?.networks ?? [] }));
   root.append(h('h1', {}, 'Units'), h('p', { class: 'subtitle' }, res.asOf ? `As of ${day(res.asOf)}; change since ${res.deltaFrom ? day(res.deltaFrom) : '—'}` : 'No snapshots yet.'));
