@@ -5,6 +5,7 @@ import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
 import { ScoreRunError } from './errors.js';
+import { scoreStreamed } from './score-units.js';
 import type { PipelineDeps } from './types.js';
 
 const SOURCES = ['jira', 'github', 'mlflow'] as const;
@@ -94,7 +95,8 @@ function statusesFor(org: OrgConfig, byBinding: Map<string, BindingOutcome>, las
 }
 
 /**
- * Scores one run: loads every binding's activities and this run's outcomes, scores the organisation, saves the
+ * Scores one run: this run's outcomes, then the organisation unit by unit (each unit loads only the windows it
+ * reads, see score-units.ts), saves the
  * snapshots (marked complete only when all are written) and the run record. Throws ScoreRunError after saving a
  * `failed` run record when scoring or storing fails.
  */
@@ -117,9 +119,8 @@ export async function scoreRun(
     requests: outcomes.reduce((n, o) => n + o.requests, 0),
   };
   try {
-    const activities = activitiesAsOf(await loadAllActivities(deps), input.asOf);
     const sources = await buildSourceStatuses(deps, outcomes, input.asOf);
-    const cards = deps.scorer.score({ org: deps.org, asOf: input.asOf, activities, sources });
+    const cards = await scoreStreamed(deps, { asOf: input.asOf, sources });
     await deps.stores.snapshots.saveSnapshots(input.asOf, cards, { runId: input.runId });
     record.unitsScored = cards.length;
     record.status = 'completed';
