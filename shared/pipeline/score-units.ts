@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { listUnits } from '../org/index.js';
-import type { Unit, UnitRef } from '../org/index.js';
+import { listBindings, listUnits } from '../org/index.js';
+import type { Binding, Unit, UnitRef } from '../org/index.js';
 import { activityNeeds, keepsActivity } from '../signals/index.js';
 import type { ActivityNeed } from '../signals/index.js';
 import type { SourceStatus, UnitScorecard } from '../scoring/types.js';
@@ -65,10 +65,10 @@ function windowLoader(deps: PipelineDeps, asOf: string): (bindingId: string) => 
   return async (bindingId) => (await deps.stores.objects.loadActivities(bindingId, window)).filter((a) => Date.parse(a.at) <= toMs);
 }
 
-async function loadUnitActivities(unit: Unit, units: readonly Unit[], deps: PipelineDeps, load: (id: string) => Promise<Activity[]>, shared: SharedReads): Promise<Activity[]> {
+async function loadUnitActivities(unit: Unit, units: readonly Unit[], bindings: readonly Binding[], deps: PipelineDeps, load: (id: string) => Promise<Activity[]>, shared: SharedReads): Promise<Activity[]> {
   const limit = pLimit(LOAD_CONCURRENCY);
   const lists = await Promise.all(
-    activityNeeds(deps.org, unit, units).map((need) =>
+    activityNeeds(deps.org, unit, units, bindings).map((need) =>
       limit(async () => {
         if (need.unit !== undefined) return shared.ofUnit({ ...need, unit: need.unit });
         if (need.adoptionsOnly === true) return shared.adoptionIssues(need);
@@ -87,6 +87,7 @@ function inputOf(deps: PipelineDeps, ctx: AsOfContext, activities: readonly Acti
 /** Scores the given pods one at a time (a few in flight), each from its own bindings; returns their cards in order. */
 export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, pods: readonly UnitRef[]): Promise<UnitScorecard[]> {
   const units = listUnits(deps.org);
+  const bindings = listBindings(deps.org);
   const byRef = new Map(units.map((u) => [u.ref, u]));
   const load = windowLoader(deps, ctx.asOf);
   const shared = new SharedReads(load);
@@ -96,7 +97,7 @@ export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, po
       limit(async () => {
         const unit = byRef.get(ref);
         if (unit === undefined || unit.kind !== 'pod') throw new RangeError(`${ref} is not a pod of this organisation`);
-        const activities = await loadUnitActivities(unit, units, deps, load, shared);
+        const activities = await loadUnitActivities(unit, units, bindings, deps, load, shared);
         return deps.scorer.scoreUnits(inputOf(deps, ctx, activities), [ref], [])[0] as UnitScorecard;
       }),
     ),
@@ -109,6 +110,7 @@ export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, po
  */
 export async function scoreRollupsStreamed(deps: PipelineDeps, ctx: AsOfContext, podCards: readonly UnitScorecard[]): Promise<UnitScorecard[]> {
   const units = listUnits(deps.org);
+  const bindings = listBindings(deps.org);
   const load = windowLoader(deps, ctx.asOf);
   const shared = new SharedReads(load);
   const cards = new Map<UnitRef, UnitScorecard>(podCards.map((c) => [c.unit, c]));
@@ -118,14 +120,14 @@ export async function scoreRollupsStreamed(deps: PipelineDeps, ctx: AsOfContext,
       continue;
     }
     if (unit.kind === 'org') continue;
-    const activities = await loadUnitActivities(unit, units, deps, load, shared);
+    const activities = await loadUnitActivities(unit, units, bindings, deps, load, shared);
     const members = unit.members.map((m) => cards.get(m)).filter((c): c is UnitScorecard => c !== undefined);
     const card = deps.scorer.scoreUnits(inputOf(deps, ctx, activities), [unit.ref], members)[0] as UnitScorecard;
     cards.set(unit.ref, card);
   }
   const all = units.filter((u) => u.kind !== 'org').map((u) => cards.get(u.ref) as UnitScorecard);
   const orgUnit = units[units.length - 1] as Unit;
-  const orgActivities = await loadUnitActivities(orgUnit, units, deps, load, shared);
+  const orgActivities = await loadUnitActivities(orgUnit, units, bindings, deps, load, shared);
   return [...all, deps.scorer.scoreOrganisationCard(inputOf(deps, ctx, orgActivities), all)];
 }
 

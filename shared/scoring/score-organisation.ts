@@ -223,6 +223,20 @@ export function rankMoves(rubric: Rubric, unitKind: string, dimensions: readonly
   return moves.sort((a, b) => b.expectedGain - a.expectedGain || (a.signal < b.signal ? -1 : 1));
 }
 
+// Scoring unit by unit calls scoreUnits once per unit with the same config and statuses: derive their lookups once.
+const UNITS = new WeakMap<OrgConfig, readonly Unit[]>();
+const STATUSES = new WeakMap<readonly SourceStatus[], ReadonlyMap<string, SourceStatus>>();
+function unitsOf(org: OrgConfig): readonly Unit[] {
+  let units = UNITS.get(org);
+  if (units === undefined) UNITS.set(org, (units = listUnits(org)));
+  return units;
+}
+function statusesOf(sources: readonly SourceStatus[]): ReadonlyMap<string, SourceStatus> {
+  let map = STATUSES.get(sources);
+  if (map === undefined) STATUSES.set(sources, (map = new Map(sources.map((s) => [s.bindingId, s]))));
+  return map;
+}
+
 /**
  * Scores the given units (pods, domains, networks, labs, the steering group; never the organisation) at one as-of,
  * in rollup order (pods first). A rollup unit's member cards come from `scored` or from this same call, so pods can
@@ -232,10 +246,10 @@ export function rankMoves(rubric: Rubric, unitKind: string, dimensions: readonly
 export function scoreUnits(input: ScoreInput, refs: readonly UnitRef[], scored: readonly UnitScorecard[] = []): UnitScorecard[] {
   const { org, rubric } = input;
   const rules = rulesOf(rubric);
-  const units = listUnits(org);
+  const units = unitsOf(org);
   const wanted = new Set(refs);
   const env = createSignalEnvironment({ org, asOf: input.asOf, activities: input.activities, sources: input.sources, units });
-  const statuses = new Map(input.sources.map((s) => [s.bindingId, s]));
+  const statuses = statusesOf(input.sources);
   const cards = new Map<UnitRef, UnitScorecard>(scored.map((c) => [c.unit, c]));
   const member = (ref: UnitRef): RollupMember => {
     const c = cards.get(ref);

@@ -1,5 +1,5 @@
 import { COPILOT_BINDING_ID, listBindings } from '../org/index.js';
-import type { OrgConfig, Unit, UnitRef } from '../org/index.js';
+import type { Binding, OrgConfig, Unit, UnitRef } from '../org/index.js';
 import { LABELS } from '../org/conventions.js';
 import type { Activity, ActivityKind } from '../sources/contract.js';
 import { labelsOf } from './helpers.js';
@@ -36,8 +36,7 @@ const POD_GITHUB_FOR_ORG: readonly ActivityKind[] = ['deployment'];
  * Scoring a unit from exactly these gives the card it gets from the whole organisation's activities
  * (test/unit/scoring/streamed-scoring.test.ts proves it on the demo organisation).
  */
-export function activityNeeds(org: OrgConfig, unit: Unit, units: readonly Unit[]): ActivityNeed[] {
-  const bindings = listBindings(org);
+export function activityNeeds(org: OrgConfig, unit: Unit, units: readonly Unit[], bindings: readonly Binding[] = listBindings(org)): ActivityNeed[] {
   const needs = new Map<string, ActivityNeed>();
   const add = (need: ActivityNeed): void => {
     if (!needs.has(need.bindingId)) needs.set(need.bindingId, need);
