@@ -19,6 +19,11 @@ export interface RunPlan {
   /** The org YAML's settings.maxConcurrency; the Distributed Map reads it (MaxConcurrencyPath `$.maxConcurrency`). */
   maxConcurrency: number;
   tasks: CollectTask[];
+  /**
+   * How the score step runs (settings.scoring.fanOutAbovePods): `fanOut` false = one Score task; true = one item
+   * per pod in `pods` (each writes its card, not yet visible), then one rollup task that saves the as-of.
+   */
+  scoring: { fanOut: boolean; pods: UnitRef[] };
 }
 
 /** The scoring engine as the pipeline sees it: a pure function plus the rubric's identity for the run log. */
