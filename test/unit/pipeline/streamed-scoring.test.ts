@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listBindings } from '../../../shared/org/index.js';
 import type { OrgConfig } from '../../../shared/org/index.js';
+import { scoringPlan } from '../../../shared/pipeline/plan.js';
 import { scoreStreamed } from '../../../shared/pipeline/score-units.js';
 import type { PipelineDeps } from '../../../shared/pipeline/types.js';
 import { defaultScorer } from '../../../shared/pipeline/wiring.js';
@@ -125,5 +126,24 @@ describe('scoringLookbackDays', () => {
 
   it('reaches back to the history horizon that signals reading before their window need', () => {
     expect(scoringLookbackDays(defaultRubric, settings(400))).toBe(400);
+  });
+});
+
+describe('scoringPlan', () => {
+  const withFanOut = (n: number | undefined): OrgConfig => {
+    const org = demoOrg();
+    return { ...org, settings: { ...org.settings, ...(n === undefined ? {} : { scoring: { fanOutAbovePods: n } }) } };
+  };
+  const pods = (org: OrgConfig): string[] => org.domains.flatMap((d) => d.pods.map((p) => `pod:${p.id}`));
+
+  it('keeps one score task at or below settings.scoring.fanOutAbovePods (default 150)', () => {
+    const org = withFanOut(undefined);
+    expect(scoringPlan(org)).toEqual({ fanOut: false, pods: [] });
+    expect(scoringPlan(withFanOut(pods(org).length))).toEqual({ fanOut: false, pods: [] });
+  });
+
+  it('fans out one item per pod, in listUnits order, above the setting', () => {
+    const org = withFanOut(pods(demoOrg()).length - 1);
+    expect(scoringPlan(org)).toEqual({ fanOut: true, pods: pods(org) });
   });
 });
