@@ -243,6 +243,9 @@ export const conventionsSchema = z.strictObject({
     .optional(),
 });
 
+/** Pods above which the score step fans out when the org config does not say (settings.scoring.fanOutAbovePods). */
+export const DEFAULT_FAN_OUT_ABOVE_PODS = 150;
+
 export const orgConfigSchema = z.strictObject({
   organisation: z.strictObject({
     id: unitIdSchema,
@@ -259,6 +262,16 @@ export const orgConfigSchema = z.strictObject({
       historyDays: z.number().int().min(7).max(3660).default(400),
       /** Name of the environment variable holding the key for opaque actor hashes. */
       actorHashKeyEnv: envVarNameSchema.optional(),
+      /** How the score step runs. */
+      scoring: z
+        .strictObject({
+          /**
+           * Above this many pods, pods are scored in parallel items (a Distributed Map in AWS) that each write their
+           * card, then one task scores the rollups from those cards; at or below it, one score task does everything.
+           */
+          fanOutAbovePods: z.number().int().min(1).max(1_000_000).default(DEFAULT_FAN_OUT_ABOVE_PODS),
+        })
+        .optional(),
     })
     .default({ maxConcurrency: 8, historyDays: 400 }),
   sources: sourcesSchema,

@@ -39,3 +39,10 @@ export class ScoreRunError extends RadarError {
     super({ code: 'SCORE_FAILED', reason: `${runId}: ${reason}`, cause });
   }
 }
+
+/** A fanned-out score step found pod cards missing (their items failed): the as-of is not saved. */
+export class PodCardsMissingError extends RadarError {
+  constructor(missing: readonly string[]) {
+    super({ code: 'POD_CARDS_MISSING', reason: `${missing.length} pod card(s) missing, their score items failed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}` });
+  }
+}

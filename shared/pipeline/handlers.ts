@@ -4,6 +4,7 @@ import { collectBinding } from './collect.js';
 import { InvalidEventError } from './errors.js';
 import { normaliseAsOf, planRun } from './plan.js';
 import { saveBindingOutcome, scoreRun } from './score.js';
+import { scorePodItem, scoreRollupsRun } from './score-fanout.js';
 import type { CollectTask, PipelineDeps, RunPlan } from './types.js';
 
 // The handlers' inner functions: event in, result out, over PipelineDeps. functions/*.ts wrap them for Lambda
@@ -84,6 +85,20 @@ export async function handleCollect(
 export async function handleScore(deps: PipelineDeps, event: unknown): Promise<RunRecord> {
   const e = parse(scoreEventSchema, event, 'score');
   return scoreRun(deps, { runId: e.runId, asOf: normaliseAsOf(e.asOf) });
+}
+
+const scorePodEventSchema = z.looseObject({ runId: z.string().min(1).max(200), asOf: isoText, pod: z.string().regex(/^pod:[a-z][a-z0-9-]*$/) });
+
+/** Fanned-out score, one pod item: `{ runId, asOf, pod }`; scores the pod and saves its card as pending. */
+export async function handleScorePod(deps: PipelineDeps, event: unknown): Promise<{ pod: string; status: string }> {
+  const e = parse(scorePodEventSchema, event, 'score pod');
+  return scorePodItem(deps, { runId: e.runId, asOf: normaliseAsOf(e.asOf), pod: e.pod as `pod:${string}` });
+}
+
+/** Fanned-out score, rollup task: `{ runId, asOf }`; rollups from the pending pod cards, then the as-of and run record. */
+export async function handleScoreRollups(deps: PipelineDeps, event: unknown): Promise<RunRecord> {
+  const e = parse(scoreEventSchema, event, 'score rollups');
+  return scoreRollupsRun(deps, { runId: e.runId, asOf: normaliseAsOf(e.asOf) });
 }
 
 /** The input EventBridge Scheduler hands the state machine (and plan) for a scheduled time. */

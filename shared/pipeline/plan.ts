@@ -1,4 +1,4 @@
-import { listBindings } from '../org/index.js';
+import { DEFAULT_FAN_OUT_ABOVE_PODS, listBindings, listUnits } from '../org/index.js';
 import type { OrgConfig } from '../org/index.js';
 import { InvalidEventError } from './errors.js';
 import type { RunPlan } from './types.js';
@@ -25,5 +25,13 @@ export function planRun(org: OrgConfig, asOf: string): RunPlan {
     asOf: at,
     maxConcurrency: org.settings.maxConcurrency,
     tasks: listBindings(org).map((b) => ({ bindingId: b.id, unit: b.unit, source: b.source })),
+    scoring: scoringPlan(org),
   };
+}
+
+/** Whether the score step fans out for this org, and over which pods (in listUnits order). */
+export function scoringPlan(org: OrgConfig): RunPlan['scoring'] {
+  const pods = listUnits(org).filter((u) => u.kind === 'pod').map((u) => u.ref);
+  const above = org.settings.scoring?.fanOutAbovePods ?? DEFAULT_FAN_OUT_ABOVE_PODS;
+  return pods.length > above ? { fanOut: true, pods } : { fanOut: false, pods: [] };
 }

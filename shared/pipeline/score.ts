@@ -4,7 +4,10 @@ import type { OrgConfig } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
-import { ScoreRunError } from './errors.js';
+import { PodCardsMissingError, ScoreRunError } from './errors.js';
+import { scoreStreamed } from './score-units.js';
+import type { AsOfContext } from './score-units.js';
+import type { UnitScorecard } from '../scoring/types.js';
 import type { PipelineDeps } from './types.js';
 
 const SOURCES = ['jira', 'github', 'mlflow'] as const;
@@ -89,14 +92,18 @@ function statusesFor(org: OrgConfig, byBinding: Map<string, BindingOutcome>, las
   return out;
 }
 
+/** Produces every card of an as-of (the whole org unit by unit, or the rollups over pending pod cards). */
+export type CardsProducer = (deps: PipelineDeps, ctx: AsOfContext) => Promise<UnitScorecard[]>;
+
 /**
- * Scores one run: loads every binding's activities and this run's outcomes, scores the organisation, saves the
+ * Scores one run: this run's outcomes, then the organisation unit by unit (each unit loads only the windows it
+ * reads, see score-units.ts), saves the
  * snapshots (marked complete only when all are written) and the run record. Throws ScoreRunError after saving a
  * `failed` run record when scoring or storing fails.
  */
 export async function scoreRun(
   deps: PipelineDeps,
-  input: { runId: string; asOf: string; outcomes?: readonly BindingOutcome[] },
+  input: { runId: string; asOf: string; outcomes?: readonly BindingOutcome[]; cards?: CardsProducer },
 ): Promise<RunRecord> {
   const now = deps.now ?? (() => new Date());
   const prior = await deps.stores.runs.loadRun(input.runId);
@@ -113,15 +120,14 @@ export async function scoreRun(
     requests: outcomes.reduce((n, o) => n + o.requests, 0),
   };
   try {
-    const activities = activitiesAsOf(await loadAllActivities(deps), input.asOf);
     const sources = await buildSourceStatuses(deps, outcomes, input.asOf);
-    const cards = deps.scorer.score({ org: deps.org, asOf: input.asOf, activities, sources });
+    const cards = await (input.cards ?? scoreStreamed)(deps, { asOf: input.asOf, sources });
     await deps.stores.snapshots.saveSnapshots(input.asOf, cards, { runId: input.runId });
     record.unitsScored = cards.length;
     record.status = 'completed';
   } catch (err) {
     record.status = 'failed';
-    record.message = `${err instanceof Error ? err.name : 'Error'}: scoring or storing the snapshot failed`;
+    record.message = err instanceof PodCardsMissingError ? `PodCardsMissingError: ${err.message}` : `${err instanceof Error ? err.name : 'Error'}: scoring or storing the snapshot failed`;
     record.finishedAt = now().toISOString();
     await deps.stores.runs.saveRun(record);
     deps.logger.error('score failed', { runId: input.runId, errorClass: err instanceof Error ? err.name : 'Error' });

@@ -19,12 +19,31 @@ export interface RunPlan {
   /** The org YAML's settings.maxConcurrency; the Distributed Map reads it (MaxConcurrencyPath `$.maxConcurrency`). */
   maxConcurrency: number;
   tasks: CollectTask[];
+  /**
+   * How the score step runs (settings.scoring.fanOutAbovePods): `fanOut` false = one Score task; true = one item
+   * per pod in `pods` (each writes its card, not yet visible), then one rollup task that saves the as-of.
+   */
+  scoring: { fanOut: boolean; pods: UnitRef[] };
 }
 
 /** The scoring engine as the pipeline sees it: a pure function plus the rubric's identity for the run log. */
 export interface Scorer {
   rubric: { id: string; version: string };
-  score(input: { org: OrgConfig; asOf: string; activities: readonly Activity[]; sources: SourceStatus[] }): UnitScorecard[];
+  score(input: ScorerInput): UnitScorecard[];
+  /** Scores some pods or rollup units from only the activities they read; member cards come from `scored`. */
+  scoreUnits(input: ScorerInput, refs: readonly UnitRef[], scored: readonly UnitScorecard[]): UnitScorecard[];
+  /** The organisation's card from every other unit's card (listUnits order) and the organisation's own activities. */
+  scoreOrganisationCard(input: ScorerInput, cards: readonly UnitScorecard[]): UnitScorecard;
+  /** The window scoring reads at an as-of (derived from the rubric and the org's history horizon). */
+  window(org: OrgConfig, asOf: string): { from: string; to: string };
+}
+
+/** What the scorer is given besides its rubric. */
+export interface ScorerInput {
+  org: OrgConfig;
+  asOf: string;
+  activities: readonly Activity[];
+  sources: readonly SourceStatus[];
 }
 
 /** Everything the pipeline functions need; built once per process (CLI) or per container (Lambda). */

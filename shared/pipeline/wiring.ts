@@ -2,7 +2,7 @@ import type { LoggerPort } from '../kernel/index.js';
 import type { OrgConfig, SourceId } from '../org/index.js';
 import { defaultRubric } from '../rubric/index.js';
 import type { Rubric } from '../rubric/index.js';
-import { scoreOrganisation } from '../scoring/index.js';
+import { scoreOrganisation, scoreOrganisationCard, scoreUnits, scoringWindow } from '../scoring/index.js';
 import type { SourcePlugin } from '../sources/contract.js';
 import { copilotSource } from '../sources/copilot/index.js';
 import { githubSource } from '../sources/github/index.js';
@@ -30,6 +30,9 @@ export function defaultScorer(rubric: Rubric = defaultRubric): Scorer {
   return {
     rubric: { id: rubric.id, version: rubric.version },
     score: (input) => scoreOrganisation({ ...input, rubric }),
+    scoreUnits: (input, refs, scored) => scoreUnits({ ...input, rubric }, refs, scored),
+    scoreOrganisationCard: (input, cards) => scoreOrganisationCard({ ...input, rubric }, cards),
+    window: (org, asOf) => scoringWindow(rubric, org, asOf),
   };
 }
 

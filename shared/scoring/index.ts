@@ -9,3 +9,5 @@ export { placeMlops, MLOPS_WINDOW_DAYS } from './mlops.js';
 export { scoreOrganisation, scoreUnit, scorePrinciples, combineOrganisation, rankMoves } from './score-organisation.js';
 export type { ScoreInput, OwnScore } from './score-organisation.js';
 export { deriveSignals, createSignalEnvironment } from '../signals/index.js';
+export { scoreUnits, scoreOrganisationCard } from './score-organisation.js';
+export { scoringLookbackDays, scoringWindow } from './lookback.js';

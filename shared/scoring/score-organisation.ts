@@ -223,17 +223,34 @@ export function rankMoves(rubric: Rubric, unitKind: string, dimensions: readonly
   return moves.sort((a, b) => b.expectedGain - a.expectedGain || (a.signal < b.signal ? -1 : 1));
 }
 
+// Scoring unit by unit calls scoreUnits once per unit with the same config and statuses: derive their lookups once.
+const UNITS = new WeakMap<OrgConfig, readonly Unit[]>();
+const STATUSES = new WeakMap<readonly SourceStatus[], ReadonlyMap<string, SourceStatus>>();
+function unitsOf(org: OrgConfig): readonly Unit[] {
+  let units = UNITS.get(org);
+  if (units === undefined) UNITS.set(org, (units = listUnits(org)));
+  return units;
+}
+function statusesOf(sources: readonly SourceStatus[]): ReadonlyMap<string, SourceStatus> {
+  let map = STATUSES.get(sources);
+  if (map === undefined) STATUSES.set(sources, (map = new Map(sources.map((s) => [s.bindingId, s]))));
+  return map;
+}
+
 /**
- * Scores every unit of the organisation at one as-of: one card per unit in listUnits order (pods first, the
- * organisation last). Pure, deterministic and independent of activity and config order.
+ * Scores the given units (pods, domains, networks, labs, the steering group; never the organisation) at one as-of,
+ * in rollup order (pods first). A rollup unit's member cards come from `scored` or from this same call, so pods can
+ * be scored one at a time and each rollup unit later from the stored pod cards; `input.activities` need only hold
+ * what these units read (see activityNeeds). Pure and deterministic; cards come back in the order of `refs`.
  */
-export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
+export function scoreUnits(input: ScoreInput, refs: readonly UnitRef[], scored: readonly UnitScorecard[] = []): UnitScorecard[] {
   const { org, rubric } = input;
   const rules = rulesOf(rubric);
-  const units = listUnits(org);
+  const units = unitsOf(org);
+  const wanted = new Set(refs);
   const env = createSignalEnvironment({ org, asOf: input.asOf, activities: input.activities, sources: input.sources, units });
-  const statuses = new Map(input.sources.map((s) => [s.bindingId, s]));
-  const cards = new Map<UnitRef, UnitScorecard>();
+  const statuses = statusesOf(input.sources);
+  const cards = new Map<UnitRef, UnitScorecard>(scored.map((c) => [c.unit, c]));
   const member = (ref: UnitRef): RollupMember => {
     const c = cards.get(ref);
     return { unit: ref, name: c?.name ?? ref, score: c !== undefined && c.status === 'scored' ? (c.score ?? null) : null };
@@ -241,7 +258,7 @@ export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
   const order: UnitKind[] = ['pod', 'domain', 'network', 'lab', 'steering'];
   for (const kind of order) {
     for (const unit of units) {
-      if (unit.kind !== kind) continue;
+      if (unit.kind !== kind || !wanted.has(unit.ref)) continue;
       const own = scoreUnit(env, rubric, unit, org);
       const base = baseCard(unit, input, statuses);
       const start = unitSinceMs(org, unit);
@@ -274,15 +291,43 @@ export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
       }
     }
   }
+  return refs.map((ref) => {
+    const c = cards.get(ref);
+    if (c === undefined) throw new RangeError(`${ref} is not a pod or rollup unit of this organisation`);
+    return c;
+  });
+}
+
+/**
+ * The organisation's own card from every other unit's card (in listUnits order) and the activities the
+ * organisation's own signals read. Pure.
+ */
+export function scoreOrganisationCard(input: ScoreInput, cards: readonly UnitScorecard[]): UnitScorecard {
+  const { org, rubric } = input;
+  const rules = rulesOf(rubric);
+  const units = listUnits(org);
+  const env = createSignalEnvironment({ org, asOf: input.asOf, activities: input.activities, sources: input.sources, units });
+  const statuses = new Map(input.sources.map((s) => [s.bindingId, s]));
   const orgUnit = units[units.length - 1] as Unit;
-  const all = [...cards.values()];
-  const combined = combineOrganisation(rubric, all);
+  const combined = combineOrganisation(rubric, cards);
   const orgOwn = scoreUnit(env, rubric, orgUnit, org);
-  const rollup = rollupMembers(all.map((c) => member(c.unit)), rubric.scoring.minRollupCoverage);
+  const members: RollupMember[] = cards.map((c) => ({ unit: c.unit, name: c.name, score: c.status === 'scored' ? (c.score ?? null) : null }));
+  const rollup = rollupMembers(members, rubric.scoring.minRollupCoverage);
   const { mean: _mean, ...summary } = rollup;
   const orgCard = finish(baseCard(orgUnit, input, statuses), orgOwn.dimensions, combined, rules, `insufficient evidence: organisation coverage ${Math.round(combined.coverage * 100)}% is below the floor`);
   orgCard.rollup = summary;
   orgCard.arithmetic = combined.arithmetic;
-  orgCard.principles = scorePrinciples(rubric, all);
-  return [...units.filter((u) => u.kind !== 'org').map((u) => cards.get(u.ref) as UnitScorecard), orgCard];
+  orgCard.principles = scorePrinciples(rubric, cards);
+  return orgCard;
+}
+
+/**
+ * Scores every unit of the organisation at one as-of: one card per unit in listUnits order (pods first, the
+ * organisation last). Pure, deterministic and independent of activity and config order. The composition of
+ * scoreUnits and scoreOrganisationCard, which the pipeline also runs unit by unit with bounded memory.
+ */
+export function scoreOrganisation(input: ScoreInput): UnitScorecard[] {
+  const refs = listUnits(input.org).filter((u) => u.kind !== 'org').map((u) => u.ref);
+  const cards = scoreUnits(input, refs);
+  return [...cards, scoreOrganisationCard(input, cards)];
 }

@@ -16,3 +16,5 @@ export {
 } from './helpers.js';
 export { deploymentOutcome, isProductionDeployment } from './pod.js';
 export { homePods, firstAdoptions } from './org-facts.js';
+export { activityNeeds, keepsActivity } from './needs.js';
+export type { ActivityNeed } from './needs.js';

@@ -5,7 +5,7 @@ import type { SummaryState, SummaryView } from '../api/summaries.js';
 import type { UnitRef } from '../org/index.js';
 import type { UnitScorecard } from '../scoring/types.js';
 import type { Cursor } from '../sources/contract.js';
-import type { CursorStore, RunRecord, RunStore, SnapshotStore, UnitPage } from './ports.js';
+import type { CursorStore, PendingCardStore, RunRecord, RunStore, SnapshotStore, UnitPage } from './ports.js';
 import type { DynamoTable, TableItem } from './dynamo-table.js';
 import { canonicalJson, gzipDeterministic } from './encoding.js';
 import { gunzipSync } from 'node:zlib';
@@ -565,5 +565,28 @@ export class DynamoCursorStore implements CursorStore {
         new PutCommand({ TableName: this.table.name, Item: { ...key, entity: 'cursor', bindingId, asOf, cursor: canonicalJson(cursor) } }),
       ),
     );
+  }
+}
+
+/**
+ * Pending pod cards of a fanned-out score step: `PK = PENDING#{runId}#{asOf}`, `SK = {unit}`, the card as gzip
+ * JSON (base64), so that any card fits an item. Kept apart from snapshot items, so no reader ever sees them.
+ */
+export class DynamoPendingCardStore implements PendingCardStore {
+  constructor(private readonly table: DynamoTable) {}
+
+  async savePending(runId: string, asOf: string, cards: readonly UnitScorecard[]): Promise<void> {
+    await this.table.batchPut(
+      cards.map((c) => ({ PK: `PENDING#${runId}#${asOf}`, SK: c.unit, entity: 'pending-card', bodyGz: gzipDeterministic(canonicalJson(c)).toString('base64') })),
+    );
+  }
+
+  async loadPending(runId: string, asOf: string): Promise<UnitScorecard[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `PENDING#${runId}#${asOf}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => JSON.parse(gunzipSync(Buffer.from(String(item.bodyGz), 'base64')).toString('utf8')) as UnitScorecard);
   }
 }

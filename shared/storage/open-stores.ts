@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../kernel/index.js';
 import { CallCounter, countCalls } from './call-metrics.js';
 import { claimDataDir, type DataDirClaim } from './data-dir-lock.js';
-import { DynamoCursorStore, DynamoRunStore, DynamoSnapshotStore } from './dynamo-stores.js';
+import { DynamoCursorStore, DynamoPendingCardStore, DynamoRunStore, DynamoSnapshotStore } from './dynamo-stores.js';
 import { DynamoTable, createDocumentClient, ensureTable, type BatchRetryOptions } from './dynamo-table.js';
 import { startEmbeddedDynamo, startEmbeddedS3, type EmbeddedServer } from './embedded.js';
 import { embeddedCredentials, type LocalCredentials } from './embedded-guard.js';
@@ -49,6 +49,7 @@ export function createStores(clients: StorageClients, opts: CreateStoresOptions)
   const objects = new S3ObjectStore(clients.s3, opts.bucket, opts.listPageSize !== undefined ? { listPageSize: opts.listPageSize } : {});
   return {
     snapshots: new DynamoSnapshotStore(dynamo),
+    pending: new DynamoPendingCardStore(dynamo),
     runs: new DynamoRunStore(dynamo),
     cursors: new DynamoCursorStore(dynamo),
     objects,

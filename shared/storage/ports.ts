@@ -164,8 +164,21 @@ export interface StorageCallCounts {
   putBytes: Record<string, number>;
 }
 
+/**
+ * Pod scorecards of a fanned-out score step that are not visible yet: each pod item writes its card here, the
+ * rollup task reads them all and saves the as-of through SnapshotStore.saveSnapshots (readers never see these).
+ */
+export interface PendingCardStore {
+  /** Writes (or, on a rerun, replaces) pod cards of one run and as-of. */
+  savePending(runId: string, asOf: string, cards: readonly UnitScorecard[]): Promise<void>;
+  /** Every pending card of the run and as-of (any order). */
+  loadPending(runId: string, asOf: string): Promise<UnitScorecard[]>;
+}
+
 export interface Stores {
   snapshots: SnapshotStore;
+  /** Optional: needed only when the score step fans out (settings.scoring.fanOutAbovePods). */
+  pending?: PendingCardStore;
   runs: RunStore;
   cursors: CursorStore;
   objects: ObjectStore;

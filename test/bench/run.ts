@@ -27,7 +27,7 @@ const SHAPE = {
   pods: num('BENCH_PODS', 40),
   reposPerPod: num('BENCH_REPOS_PER_POD', 2),
   weeks: num('BENCH_WEEKS', 52),
-  scoringSizes: (process.env.BENCH_SCORING_SIZES ?? '100,250,500,1000').split(',').map(Number).filter((n) => n > 0),
+  scoringSizes: (process.env.BENCH_SCORING_SIZES ?? '100,1000').split(',').map(Number).filter((n) => n > 0),
   dashboardPods: num('BENCH_DASHBOARD_PODS', 200),
   dashboardWeeks: num('BENCH_DASHBOARD_WEEKS', 156),
 };

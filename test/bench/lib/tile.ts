@@ -22,6 +22,8 @@ export interface TiledOrg {
   sources: SourceStatus[];
   /** Yields each binding's activities as JSON text, made on demand so that all texts never sit in memory at once. */
   texts(): Generator<string>;
+  /** Yields each binding's activities in turn (the bench writes them to disk one binding at a time). */
+  bindings(): Generator<{ bindingId: string; activities: Activity[] }>;
 }
 
 /** Reads the sync's activities file and tiles an organisation of `pods` pods from it. */
@@ -50,16 +52,28 @@ export function tileOrganisation(file: string, pods: number): TiledOrg {
     return undefined;
   };
 
-  function* texts(): Generator<string> {
+  function* perBinding(): Generator<{ bindingId: string; activities: Activity[] }> {
     for (const b of bindings) {
       const t = templateFor(b);
       if (!t) continue;
       const suffix = t.bindingId === b.id ? '' : `~${b.unit}`;
-      yield JSON.stringify(t.activities.map((a) => ({ ...a, id: `${a.id}${suffix}`, unit: b.unit, bindingId: b.id })));
+      yield { bindingId: b.id, activities: t.activities.map((a) => ({ ...a, id: `${a.id}${suffix}`, unit: b.unit, bindingId: b.id })) };
     }
+  }
+  function* texts(): Generator<string> {
+    for (const b of perBinding()) yield JSON.stringify(b.activities);
   }
   const sources: SourceStatus[] = bindings
     .filter((b) => b.source !== 'copilot')
     .map((b) => ({ source: b.source as SourceStatus['source'], bindingId: b.id, status: 'ok' as const }));
-  return { org, sources, texts };
+  return { org, sources, texts, bindings: perBinding };
+}
+
+/** The config and source statuses of a tiled organisation of `pods` pods, without reading any activities. */
+export function tiledConfig(pods: number): { org: OrgConfig; sources: SourceStatus[] } {
+  const org = buildBigOrg({ pods, reposPerPod: 2 });
+  const sources: SourceStatus[] = listBindings(org)
+    .filter((b) => b.source !== 'copilot')
+    .map((b) => ({ source: b.source as SourceStatus['source'], bindingId: b.id, status: 'ok' as const }));
+  return { org, sources };
 }
