@@ -73,5 +73,5 @@ describe('the synthesised state machine, scoring fanned out', () => {
     // The pod Map honours the plan's concurrency (settings.maxConcurrency) like the collect Map.
     expect(fanned.run.peakPodConcurrency).toBe(8);
     expect(fanned.snapshots).toBe(single.snapshots);
-  }, 900_000);
+  }, 1_200_000);
 });
