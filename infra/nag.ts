@@ -23,6 +23,8 @@ export function acknowledgeNagFindings(stack: RadarStack): void {
       plan: ['config/'],
       collect: ['config/', 'raw/', 'normalised/', 'runs/*/outcomes/'],
       score: ['config/', 'normalised/', 'runs/*/outcomes/'],
+      scorePod: ['config/', 'normalised/', 'runs/*/outcomes/'],
+      scoreRollups: ['config/', 'normalised/', 'runs/*/outcomes/'],
       api: ['config/'],
     }[name] ?? [];
     for (const prefix of prefixes) ack(role, `AwsSolutions-IAM5[Resource::${dataBucketArn}/${prefix}*]`, objectPrefixReason);
@@ -30,7 +32,8 @@ export function acknowledgeNagFindings(stack: RadarStack): void {
 
   const sm = stack.workflow.stateMachine;
   ack(sm, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing and CloudWatch Logs log delivery for Step Functions support no resource-level permissions.');
-  for (const handler of [stack.handlers.plan, stack.handlers.collect, stack.handlers.score]) {
+  const { plan, collect, score, scorePod, scoreRollups } = stack.handlers;
+  for (const handler of [plan, collect, score, scorePod, scoreRollups]) {
     ack(
       sm,
       `AwsSolutions-IAM5[Resource::<${logicalIdOf(stack, handler.fn.node.defaultChild)}.Arn>:*]`,
@@ -50,6 +53,13 @@ export function acknowledgeNagFindings(stack: RadarStack): void {
       logicalIdOf(stack, sm.node.defaultChild) +
       '"}]}]}/CollectBindings:*]',
     "The Distributed Map must describe its own map runs, whose ids are generated at run time.",
+  );
+  ack(
+    sm,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"' +
+      logicalIdOf(stack, sm.node.defaultChild) +
+      '"}]}]}/ScorePods:*]',
+    "The fanned-out score Map must describe its own map runs, whose ids are generated at run time.",
   );
 
   for (const secret of stack.secrets.secrets) {

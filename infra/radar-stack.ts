@@ -6,6 +6,7 @@ import { CollectionWorkflow } from './constructs/collection-workflow.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
 import { DataStore } from './constructs/data-store.js';
 import { RadarHandler } from './constructs/handler.js';
+import type { HandlerName } from './constructs/handler.js';
 import { RadarHttpApi, RadarIdentity } from './constructs/radar-api.js';
 import { SourceSecrets } from './constructs/source-secrets.js';
 import type { RadarSettings } from './settings.js';
@@ -22,7 +23,7 @@ export interface RadarStackProps extends StackProps {
 export class RadarStack extends Stack {
   readonly data: DataStore;
   readonly secrets: SourceSecrets;
-  readonly handlers: Record<'plan' | 'collect' | 'score' | 'api', RadarHandler>;
+  readonly handlers: Record<'plan' | 'collect' | 'score' | 'scorePod' | 'scoreRollups' | 'api', RadarHandler>;
   readonly workflow: CollectionWorkflow;
   readonly identity: RadarIdentity;
   readonly httpApi: RadarHttpApi;
@@ -50,8 +51,10 @@ export class RadarStack extends Stack {
       RADAR_BUCKET: this.data.dataBucket.bucketName,
       RADAR_CONFIG_KEY: settings.configKey,
     };
-    const handler = (name: 'plan' | 'collect' | 'score' | 'api', memorySize: number, timeout: Duration, description: string, env: Record<string, string> = {}): RadarHandler =>
-      new RadarHandler(this, `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}Handler`, {
+    // Construct id from the file name: score-pod → ScorePodHandler (plan, collect, score and api keep their ids).
+    const idOf = (name: string): string => `${name.split('-').map((w) => `${w[0]?.toUpperCase() ?? ''}${w.slice(1)}`).join('')}Handler`;
+    const handler = (name: HandlerName, memorySize: number, timeout: Duration, description: string, env: Record<string, string> = {}): RadarHandler =>
+      new RadarHandler(this, idOf(name), {
         projectRoot: props.projectRoot,
         name,
         memorySize,
@@ -65,6 +68,8 @@ export class RadarStack extends Stack {
         RADAR_SECRET_ARNS: this.toJsonString(this.secrets.arnByEnvName),
       }),
       score: handler('score', 2048, Duration.minutes(10), 'Radar: score every unit and write snapshots'),
+      scorePod: handler('score-pod', 1024, Duration.minutes(5), 'Radar: score one pod (fanned-out score) into a pending card'),
+      scoreRollups: handler('score-rollups', 2048, Duration.minutes(10), 'Radar: rollups from the pending pod cards, write snapshots'),
       api: handler('api', 1024, Duration.seconds(29), 'Radar: dashboard API', {
         RADAR_JWT_ISSUER: this.identity.issuer,
         RADAR_JWT_AUDIENCE: this.identity.client.userPoolClientId,
@@ -80,6 +85,8 @@ export class RadarStack extends Stack {
       plan: this.handlers.plan.fn,
       collect: this.handlers.collect.fn,
       score: this.handlers.score.fn,
+      scorePod: this.handlers.scorePod.fn,
+      scoreRollups: this.handlers.scoreRollups.fn,
       schedule: settings.schedule,
       toleratedFailurePercentage: settings.toleratedFailurePercentage,
     });
@@ -137,7 +144,7 @@ export class RadarStack extends Stack {
       [dataBucket.bucketArn],
       { StringLike: { 's3:prefix': prefixes.flatMap((p) => [p, `${p}*`]) } },
     ];
-    const { plan, collect, score, api } = this.handlers;
+    const { plan, collect, score, scorePod, scoreRollups, api } = this.handlers;
     // Binding outcomes (the run log) live under runs/{runId}/outcomes/: collect writes them, score reads them.
     const outcomes = objects('runs/*/outcomes/');
     // Partition keys plan and collect may touch (shared/storage/keys.ts spells the layout; the IAM test in
@@ -160,6 +167,21 @@ export class RadarStack extends Stack {
     score.allow(['s3:GetObject'], [objects('config/'), objects('normalised/'), outcomes]);
     score.allow(...listKeys());
     score.allow(
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      tableAndIndex,
+    );
+
+    // A fanned-out pod item reads what score reads for one pod (config, normalised activities, outcomes, cursors)
+    // and writes only its pending card (PENDING#{runId}#{asOf}, invisible to readers): no snapshot, marker or run
+    // record. The rollup task does what score does (it reads the pending cards and saves the whole as-of).
+    scorePod.allow(['s3:GetObject'], [objects('config/'), objects('normalised/'), outcomes]);
+    scorePod.allow(...listKeys());
+    scorePod.allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table.tableArn], onlyPartitions('CURSOR#*'));
+    scorePod.allow(['dynamodb:BatchWriteItem'], [table.tableArn], onlyPartitions('PENDING#*'));
+
+    scoreRollups.allow(['s3:GetObject'], [objects('config/'), objects('normalised/'), outcomes]);
+    scoreRollups.allow(...listKeys());
+    scoreRollups.allow(
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       tableAndIndex,
     );

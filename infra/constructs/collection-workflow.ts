@@ -11,6 +11,9 @@ export interface CollectionWorkflowProps {
   plan: lambda.IFunction;
   collect: lambda.IFunction;
   score: lambda.IFunction;
+  /** Fanned-out score: one pod per Map item, then the rollups (settings.scoring.fanOutAbovePods). */
+  scorePod: lambda.IFunction;
+  scoreRollups: lambda.IFunction;
   /** EventBridge Scheduler expression. */
   schedule: string;
   toleratedFailurePercentage: number;
@@ -18,10 +21,15 @@ export interface CollectionWorkflowProps {
 
 /**
  * One scheduled run: plan → Distributed Map (one collect per unit × source binding, bounded concurrency) →
- * score, started by an EventBridge Scheduler schedule.
+ * score, started by an EventBridge Scheduler schedule. Score is one task, or, when the plan says `scoring.fanOut`
+ * (more pods than the org YAML's settings.scoring.fanOutAbovePods), a Distributed Map with one score-pod item per
+ * pod followed by one score-rollups task.
  *
  * State contract with functions/: plan returns `{ runId, asOf, maxConcurrency, tasks: [{ bindingId, unit, source }] }`;
- * each collect receives `{ runId, asOf, task }`; score receives `{ runId, asOf }`. The Map's concurrency is read
+ * each collect receives `{ runId, asOf, task }`; score receives `{ runId, asOf }`; with fan-out, each score-pod item
+ * receives `{ runId, asOf, pod }` and score-rollups `{ runId, asOf }`. The plan carries both lists inline: pods at
+ * 15 bytes each, collect tasks at ~80 bytes a binding. The task list is what nears Step Functions' 256 KB payload
+ * cap (the plan measured 246 KB at 1,000 generated pods); past that, both lists must come from S3 (ItemReader). The Map's concurrency is read
  * from the plan (`MaxConcurrencyPath`), i.e. from the org YAML's `settings.maxConcurrency` at run time, so the
  * laptop and AWS honour the same setting and changing it needs no deploy.
  */
@@ -88,12 +96,53 @@ export class CollectionWorkflow extends Construct {
       comment: 'Score every unit from stored activities and write the snapshots and run record',
     });
 
+    const scorePod = new tasks.LambdaInvoke(this, 'ScorePod', {
+      lambdaFunction: props.scorePod,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      comment: "Score one pod from its own windows and store its card as pending",
+    });
+    scorePod.addRetry({
+      errors: ['Lambda.TooManyRequestsException', 'Lambda.ThrottlingException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const scorePods = new sfn.DistributedMap(this, 'ScorePods', {
+      itemsPath: sfn.JsonPath.stringAt('$.scoring.pods'),
+      itemSelector: {
+        'runId.$': '$.runId',
+        'asOf.$': '$.asOf',
+        'pod.$': '$$.Map.Item.Value',
+      },
+      maxConcurrencyPath: sfn.JsonPath.stringAt('$.maxConcurrency'),
+      // A pod whose item still fails after its retries leaves no pending card; the rollup task then fails the run
+      // with a run record naming the pods (PodCardsMissingError) instead of the execution dying without one.
+      toleratedFailurePercentage: 100,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      // The cards are in the pending store; nothing needs to come back through the state.
+      resultPath: sfn.JsonPath.DISCARD,
+      label: 'ScorePods',
+    });
+    scorePods.itemProcessor(scorePod);
+    const scoreRollups = new tasks.LambdaInvoke(this, 'ScoreRollups', {
+      lambdaFunction: props.scoreRollups,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'asOf.$': '$.asOf' }),
+      comment: 'Rollups from the pending pod cards, then the snapshots and run record',
+    });
+    const scoring = new sfn.Choice(this, 'ScoringFansOut', { comment: 'The plan says whether the score step fans out over pods' })
+      .when(sfn.Condition.booleanEquals('$.scoring.fanOut', true), scorePods.next(scoreRollups))
+      .otherwise(score);
+
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(collectAll).next(score)),
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(collectAll).next(scoring)),
       stateMachineType: sfn.StateMachineType.STANDARD,
       timeout: Duration.hours(6),
       tracingEnabled: true,

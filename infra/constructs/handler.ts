@@ -20,11 +20,14 @@ export function newestNodeRuntime(): lambda.Runtime {
   return newest;
 }
 
+/** Handler files in functions/ (without extension). */
+export type HandlerName = 'plan' | 'collect' | 'score' | 'score-pod' | 'score-rollups' | 'api';
+
 export interface RadarHandlerProps {
   /** Repository root: holds package-lock.json and functions/. */
   projectRoot: string;
   /** Handler file name in functions/ without extension, e.g. `collect`. */
-  name: 'plan' | 'collect' | 'score' | 'api';
+  name: HandlerName;
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;

@@ -14,10 +14,12 @@ import { synthesiseTemplate } from './lib/template.js';
 import type { FunctionName, ResolvedTemplate } from './lib/template.js';
 
 // IAM proven without a cloud: the real handlers run one whole scheduled run (plan → every binding's collect →
-// score → an API read) against dynalite, s3rver and the sandboxes, every AWS SDK call they make is recorded as
+// score → an API read), then a second run of the same org with the score step fanned out (score-pod per pod →
+// score-rollups; settings.scoring.fanOutAbovePods set to 1), against dynalite, s3rver and the sandboxes, every AWS SDK call they make is recorded as
 // IAM sees it, and each is evaluated against the policies of that function's role in the synthesised template.
 
 const ANCHOR = new Date('2026-11-23T00:00:00.000Z');
+const FAN_OUT_AS_OF = '2026-11-24T00:00:00.000Z';
 
 let template: ResolvedTemplate;
 let sandboxes: RunningSandboxes;
@@ -25,6 +27,7 @@ let rig: CloudRig;
 let org: OrgConfig;
 let calls: RecordedCall[];
 let plan: RunPlan;
+let fanOutPlan: RunPlan;
 let stopRecording: () => void;
 
 /** Every recorded call the role would not allow, as `function: action resource (decision)`. */
@@ -59,7 +62,16 @@ beforeAll(async () => {
   await handlers.score({ runId: plan.runId, asOf: plan.asOf });
   const res = (await handlers.api(apiEvent('/api/units/org', rig.token))) as { statusCode: number };
   if (res.statusCode !== 200) throw new Error(`api answered ${res.statusCode}`);
-}, 180_000);
+
+  // The same org above the fan-out threshold: the state machine's other scoring branch, function by function.
+  await rig.uploadOrg({ ...org, settings: { ...org.settings, scoring: { fanOutAbovePods: 1 } } });
+  const fanned = await rig.loadHandlers();
+  fanOutPlan = (await fanned.plan({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', time: FAN_OUT_AS_OF, detail: {} })) as RunPlan;
+  if (!fanOutPlan.scoring.fanOut) throw new Error('the plan did not fan the score step out');
+  for (const task of fanOutPlan.tasks) await fanned.collect({ runId: fanOutPlan.runId, asOf: fanOutPlan.asOf, task });
+  for (const pod of fanOutPlan.scoring.pods) await fanned['score-pod']({ runId: fanOutPlan.runId, asOf: fanOutPlan.asOf, pod });
+  await fanned['score-rollups']({ runId: fanOutPlan.runId, asOf: fanOutPlan.asOf });
+}, 240_000);
 
 afterAll(async () => {
   stopRecording?.();
@@ -70,7 +82,7 @@ afterAll(async () => {
 describe('the synthesised roles against the calls a real run makes', () => {
   it('records calls from every function of a whole scheduled run, with the custom rubric in use', async () => {
     const byFn = new Set(calls.map((c) => c.fn));
-    expect([...byFn].sort()).toEqual(['api', 'collect', 'plan', 'score']);
+    expect([...byFn].sort()).toEqual(['api', 'collect', 'plan', 'score', 'score-pod', 'score-rollups']);
     const ops = new Set(calls.map((c) => `${c.fn} ${c.operation}`));
     for (const op of ['collect s3.PutObject', 'collect secretsmanager.GetSecretValue', 'score s3.ListObjectsV2', 'score dynamodb.BatchWriteItem', 'plan s3.GetObject']) {
       expect(ops, op).toContain(op);
@@ -79,6 +91,18 @@ describe('the synthesised roles against the calls a real run makes', () => {
     expect(run?.status).toBe('completed');
     expect(run?.rubric.version).toBe(CUSTOM_RUBRIC_VERSION);
     expect(run?.bindings.filter((b) => b.status !== 'ok').map((b) => `${b.bindingId}: ${b.message ?? ''}`)).toEqual([]);
+  });
+
+  it('runs the fanned-out score path too: one score-pod per pod writing pending cards, then score-rollups saving the as-of', async () => {
+    expect(fanOutPlan.scoring.pods.length).toBeGreaterThan(1);
+    const ops = new Set(calls.map((c) => `${c.fn} ${c.operation}`));
+    for (const op of ['score-pod s3.GetObject', 'score-pod dynamodb.BatchWriteItem', 'score-rollups dynamodb.Query', 'score-rollups dynamodb.BatchWriteItem']) {
+      expect(ops, op).toContain(op);
+    }
+    const run = await rig.local.stores.runs.loadRun(fanOutPlan.runId);
+    expect(run?.status).toBe('completed');
+    const units = await rig.local.stores.snapshots.loadAllAt(fanOutPlan.asOf);
+    expect(units.filter((u) => u.unit.startsWith('pod:')).map((u) => u.unit).sort()).toEqual([...fanOutPlan.scoring.pods].sort());
   });
 
   it('allows every call each handler made under its own role', () => {
@@ -111,10 +135,10 @@ describe('the synthesised roles against the calls a real run makes', () => {
     const denied = denials(calls, withoutOutcomeWrite);
     expect(denied.length).toBeGreaterThan(0);
     for (const line of denied) expect(line).toMatch(new RegExp(`^collect: s3:PutObject arn:aws:s3:::${rig.bucket}/runs/[^/ ]+/outcomes/[^ ]+ \\(implicit-deny\\) in s3\\.PutObject$`));
-    expect(denied).toHaveLength(plan.tasks.length);
+    expect(denied).toHaveLength(plan.tasks.length + fanOutPlan.tasks.length);
   });
 
-  it('keeps plan and collect from writing any snapshot, marker or latest pointer (dynamodb:LeadingKeys)', () => {
+  it('keeps plan, collect and score-pod from writing any snapshot, marker or latest pointer (dynamodb:LeadingKeys)', () => {
     const tableArn = `arn:aws:dynamodb:eu-west-1:111122223333:table/${rig.table}`;
     for (const fn of ['plan', 'collect'] as const) {
       for (const [action, pk] of [['dynamodb:PutItem', 'UNIT#pod:recsys'], ['dynamodb:BatchWriteItem', 'UNIT#org'], ['dynamodb:PutItem', 'ASOF'], ['dynamodb:UpdateItem', 'LATEST']] as const) {
@@ -127,6 +151,19 @@ describe('the synthesised roles against the calls a real run makes', () => {
       action: 'dynamodb:BatchWriteItem', resource: tableArn, context: { 'dynamodb:LeadingKeys': ['RUN#run-x', 'UNIT#org'] },
     });
     expect(mixed.decision).toBe('implicit-deny');
+    // A score-pod item writes its pending card and nothing a reader sees: no snapshot, marker, pointer or run record.
+    for (const [action, pk] of [['dynamodb:BatchWriteItem', 'UNIT#pod:recsys'], ['dynamodb:PutItem', 'ASOF'], ['dynamodb:UpdateItem', 'LATEST'], ['dynamodb:PutItem', 'RUN#run-x'], ['dynamodb:BatchWriteItem', 'RUNS']] as const) {
+      const d = evaluateIam(template.statementsOf('score-pod'), { action, resource: tableArn, context: { 'dynamodb:LeadingKeys': [pk] } });
+      expect(d.decision, `score-pod ${action} ${pk}`).toBe('implicit-deny');
+    }
+    const pending = evaluateIam(template.statementsOf('score-pod'), {
+      action: 'dynamodb:BatchWriteItem', resource: tableArn, context: { 'dynamodb:LeadingKeys': [`PENDING#${fanOutPlan.runId}#${fanOutPlan.asOf}`] },
+    });
+    expect(pending.decision).toBe('allow');
+    const rollups = evaluateIam(template.statementsOf('score-rollups'), {
+      action: 'dynamodb:BatchWriteItem', resource: tableArn, context: { 'dynamodb:LeadingKeys': ['UNIT#org'] },
+    });
+    expect(rollups.decision).toBe('allow');
     const score = evaluateIam(template.statementsOf('score'), {
       action: 'dynamodb:BatchWriteItem', resource: tableArn, context: { 'dynamodb:LeadingKeys': ['UNIT#org'] },
     });

@@ -44,6 +44,8 @@ async function execute(org: OrgConfig, asOf: string, collectFault?: (input: { ta
         return h.collect(input);
       },
       score: h.score,
+      scorePod: h['score-pod'],
+      scoreRollups: h['score-rollups'],
     },
     { asOf },
     { retryIntervalMs: 0 },

@@ -12,7 +12,7 @@ import { startLocalStores } from '../../helpers/local-servers.js';
 import type { LocalStores } from '../../helpers/local-servers.js';
 import { asFunction } from './sdk-recorder.js';
 import type { FunctionName, ResolvedTemplate } from './template.js';
-import { REGION } from './template.js';
+import { FUNCTION_NAMES, REGION } from './template.js';
 
 // The AWS side of a scheduled run, on this machine: dynalite and s3rver under the table and bucket names the
 // template gives, a Secrets Manager endpoint, a JWKS for the API, and the real handlers of functions/ with the
@@ -50,6 +50,8 @@ const modules: Record<FunctionName, () => Promise<unknown>> = {
   plan: () => import('../../../functions/plan.js'),
   collect: () => import('../../../functions/collect.js'),
   score: () => import('../../../functions/score.js'),
+  'score-pod': () => import('../../../functions/score-pod.js'),
+  'score-rollups': () => import('../../../functions/score-rollups.js'),
   api: () => import('../../../functions/api.js'),
 };
 
@@ -63,7 +65,7 @@ export async function startCloudRig(template: ResolvedTemplate): Promise<CloudRi
       server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
     });
 
-  const envs = (['plan', 'collect', 'score', 'api'] as const).map((fn) => template.environmentOf(fn));
+  const envs = FUNCTION_NAMES.map((fn) => template.environmentOf(fn));
   // Every function's variables at once (process.env is one per process): keys they share must agree.
   const union: Record<string, string> = {};
   for (const env of envs) {
@@ -136,7 +138,7 @@ export async function startCloudRig(template: ResolvedTemplate): Promise<CloudRi
       const wrap = (fn: FunctionName, handler: (e: never, c: Context) => Promise<unknown>) => (event: unknown) =>
         asFunction(fn, () => handler(event as never, lambdaContext(`radar-${fn}`)));
       const out = {} as Record<FunctionName, (event: unknown) => Promise<unknown>>;
-      for (const fn of ['plan', 'collect', 'score', 'api'] as const) {
+      for (const fn of FUNCTION_NAMES) {
         // The logger reads its service name at import, as each Lambda's own environment would give it.
         vi.stubEnv('POWERTOOLS_SERVICE_NAME', `radar-${fn}`);
         const mod = (await modules[fn]()) as { handler: (e: never, c: Context) => Promise<unknown> };

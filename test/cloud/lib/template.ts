@@ -19,8 +19,11 @@ interface CfnResource {
   Properties?: Json;
 }
 
-/** The four product functions, keyed by the name their POWERTOOLS_SERVICE_NAME carries. */
-export type FunctionName = 'plan' | 'collect' | 'score' | 'api';
+/** The product functions, keyed by the name their POWERTOOLS_SERVICE_NAME carries. */
+export type FunctionName = 'plan' | 'collect' | 'score' | 'score-pod' | 'score-rollups' | 'api';
+
+/** Every product function, in handler order. */
+export const FUNCTION_NAMES: readonly FunctionName[] = ['plan', 'collect', 'score', 'score-pod', 'score-rollups', 'api'];
 
 /** A synthesised template with its intrinsics resolvable to concrete values. */
 export class ResolvedTemplate {

@@ -242,7 +242,8 @@ describe('functions', () => {
             RADAR_TABLE: { Ref: ids.table },
             RADAR_BUCKET: { Ref: ids.dataBucket },
             RADAR_CONFIG_KEY: 'config/org.yaml',
-            POWERTOOLS_SERVICE_NAME: `radar-${name}`,
+            // The handler file's name: scorePod → radar-score-pod.
+            POWERTOOLS_SERVICE_NAME: `radar-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
           }),
         },
       });
@@ -265,8 +266,27 @@ describe('scheduled run', () => {
     expect(map.MaxConcurrency).toBeUndefined();
     expect(map.ToleratedFailurePercentage).toBe(50);
     expect(map.ItemSelector).toEqual({ 'runId.$': '$.runId', 'asOf.$': '$.asOf', 'task.$': '$$.Map.Item.Value' });
-    expect(map.Next).toBe('Score');
+    expect(map.Next).toBe('ScoringFansOut');
     expect((def.States.Score as Json).Parameters).toEqual({ 'runId.$': '$.runId', 'asOf.$': '$.asOf' });
+  });
+
+  it('scores in one task, or fans out over the planned pods (Distributed Map, then rollups) when the plan says scoring.fanOut', () => {
+    const def = definitionOf(base.json) as { States: Record<string, Json> };
+    const choice = def.States.ScoringFansOut as { Type: string; Choices: Json[]; Default: string };
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([{ Variable: '$.scoring.fanOut', BooleanEquals: true, Next: 'ScorePods' }]);
+    expect(choice.Default).toBe('Score');
+    const pods = def.States.ScorePods as Json;
+    expect(pods.Type).toBe('Map');
+    expect(pods.ItemsPath).toBe('$.scoring.pods');
+    expect(pods.ItemSelector).toEqual({ 'runId.$': '$.runId', 'asOf.$': '$.asOf', 'pod.$': '$$.Map.Item.Value' });
+    expect(pods.MaxConcurrencyPath).toBe('$.maxConcurrency');
+    expect((pods.ItemProcessor as { ProcessorConfig: Json }).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(pods.ResultPath).toBeNull();
+    expect(pods.Next).toBe('ScoreRollups');
+    expect((def.States.ScoreRollups as Json).Parameters).toEqual({ 'runId.$': '$.runId', 'asOf.$': '$.asOf' });
+    expect((def.States.ScoreRollups as Json).End).toBe(true);
+    expect((def.States.Score as Json).End).toBe(true);
   });
 
   it('retries throttled collect invocations with exponential, jittered backoff', () => {
