@@ -111,6 +111,35 @@ export function decodeChunks<T>(items: readonly Record<string, unknown>[]): T | 
   return JSON.parse(gunzipSync(Buffer.from(b64, 'base64')).toString('utf8')) as T;
 }
 
+/** Most decoded summary views kept per process (one per as-of; the executive view asks for the latest). */
+const DECODED_VIEWS_MAX = 4;
+const decodedViews = new Map<string, { bodies: string; view: SummaryView }>();
+
+/**
+ * A summary view decoded from its chunk items, reusing the object decoded last time when the stored bodies are the
+ * same string (the as-of's summary was not rewritten): the Query still runs, only gunzip and JSON.parse of a
+ * multi-megabyte view are saved. Bounded (least recently used out); callers treat the view as read-only.
+ */
+function decodeSummaryView(table: string, asOf: string, items: readonly Record<string, unknown>[]): SummaryView | null {
+  const key = `${table}|${asOf}`;
+  const bodies = [...items].sort((a, b) => Number(a.part) - Number(b.part)).map((i) => `${String(i.part)}/${String(i.parts)}:${String(i.bodyGz)}`).join('|');
+  const hit = decodedViews.get(key);
+  decodedViews.delete(key);
+  if (hit && hit.bodies === bodies) {
+    decodedViews.set(key, hit);
+    return hit.view;
+  }
+  const view = decodeChunks<SummaryView>(items);
+  if (view) {
+    decodedViews.set(key, { bodies, view });
+    for (const oldest of decodedViews.keys()) {
+      if (decodedViews.size <= DECODED_VIEWS_MAX) break;
+      decodedViews.delete(oldest);
+    }
+  }
+  return view;
+}
+
 /** A unit's trend point item at one as-of (small: a unit's whole trend is one Query of its partition). */
 export function encodePointItem(card: UnitScorecard, asOf: string): TableItem {
   return { ...unitPointKey(card.unit, asOf), entity: 'point', asOf, body: canonicalJson(unitTrendPointOf(card)) };
@@ -286,7 +315,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       ExpressionAttributeValues: { ':pk': summaryPartition(at), ':prefix': SUMMARY_VIEW_PREFIX },
       ConsistentRead: true,
     });
-    const view = decodeChunks<SummaryView>(items);
+    const view = decodeSummaryView(this.table.name, at, items);
     if (!view || view.asOf !== at || !summaryIsCurrent(view, pointer.complete)) return null;
     return { asOf: at, view };
   }

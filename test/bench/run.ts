@@ -44,7 +44,9 @@ const log = (line: string): void => {
 };
 
 // BENCH_ONLY=dashboard,storage runs only the named sections (by the word after the number) plus what they need
-// (sync, whose activities and stores the others read); unset, every section runs.
+// (sync, whose activities and stores the others read); unset, every section runs. The dashboard seeds its own
+// store (BENCH_DASHBOARD_PODS × BENCH_DASHBOARD_WEEKS) from tiled sync activities, so a small sync is enough for it:
+// `BENCH_ONLY=dashboard BENCH_PODS=4 BENCH_WEEKS=26 npm run bench` measures the 200 × 156 render after a ~30 s sync.
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
 const wanted = (name: string): boolean => ONLY.length === 0 || name.endsWith(' sync') || ONLY.some((o) => name.endsWith(` ${o}`));
 

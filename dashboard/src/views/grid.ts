@@ -133,7 +133,9 @@ export function gridSection(grid: GridResponse, opts: { headingId: string; headi
       h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, 'Scroll the table sideways for every dimension →'),
       h(
         'div',
-        { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Units by dimension, scrolls sideways' },
+        // Laid out lazily by the browser (content-visibility in styles.css) while off screen: its layout is most of
+        // the executive view's first layout.
+        { class: 'table-wrap heat-wrap', tabindex: 0, role: 'region', 'aria-label': 'Units by dimension, scrolls sideways' },
         h(
           'table',
           { class: 'heat', 'data-testid': 'grid-table' },
@@ -165,6 +167,10 @@ export function gridSection(grid: GridResponse, opts: { headingId: string; headi
         ),
       ),
     );
+    // The height the off-screen table reserves (a row is two short lines), so the page below barely moves when it
+    // renders. Set through the CSSOM: the CSP allows no inline style attribute.
+    const wrap = body.querySelector<HTMLElement>('.heat-wrap');
+    if (wrap) wrap.style.setProperty('contain-intrinsic-size', `auto ${60 + rows.length * 44}px`);
   };
   draw();
   return section;

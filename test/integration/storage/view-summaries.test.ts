@@ -147,3 +147,31 @@ describe('as-ofs written before summaries existed', () => {
     expect(page.previous?.asOf).toBe(all.at(-2));
   });
 });
+
+describe('the decoded summary view reused between requests', () => {
+  let local: LocalStores;
+  const short = buildSeedHistory(undefined, 6);
+  beforeAll(async () => {
+    local = await startLocalStores();
+    for (const { asOf, cards } of short) await local.stores.snapshots.saveSnapshots(asOf, cards, { runId: `r-${asOf}` });
+  }, 120_000);
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it('serves the rewritten summary of a re-scored as-of, not the view decoded before the rewrite', async () => {
+    const app = buildApiApp({ snapshots: local.stores.snapshots, runs: local.stores.runs });
+    const latest = short.at(-1) as (typeof short)[number];
+    const before = await get<OverviewResponse>(app, '/api/overview?weeks=4');
+    // Asked twice: the second answer comes from the reused view and must equal the first.
+    expect(await get<OverviewResponse>(app, '/api/overview?weeks=4')).toEqual(before);
+    const org = before.trend.points.at(-1)?.score as number;
+    expect(typeof org).toBe('number');
+    const rescored = latest.cards.map((c) => (c.kind === 'org' ? { ...c, score: Math.round((org > 50 ? org - 7 : org + 7) * 10) / 10 } : c));
+    await local.stores.snapshots.saveSnapshots(latest.asOf, rescored, { runId: 'rerun' });
+    const after = await get<OverviewResponse>(app, '/api/overview?weeks=4');
+    expect(after.asOf).toBe(latest.asOf);
+    expect(after.trend.points.at(-1)?.score).toBe(rescored.find((c) => c.kind === 'org')?.score);
+    expect(after.trend.points.at(-1)?.score).not.toBe(org);
+  });
+});
