@@ -58,6 +58,59 @@ class SharedReads {
   }
 }
 
+/**
+ * Activities kept in memory across units, at most: a domain re-reads its pods' GitHub work and the organisation
+ * their deployments, so a small organisation is then read from storage once, while a large one stays bounded
+ * (about 1 KB per parsed activity: some 200 MB). Without it the demo-sized bench org's score step read every
+ * binding three times (54 s against s3rver instead of a few seconds).
+ */
+export const BINDING_CACHE_ACTIVITIES = 200_000;
+
+type Loader = (bindingId: string) => Promise<Activity[]>;
+
+/**
+ * Loaded bindings kept for the next unit that reads them, least recently used dropped first once the held
+ * activities pass the budget (a binding in flight is never dropped; a failed load is not kept).
+ */
+export function cachedLoader(load: Loader, budget: number = BINDING_CACHE_ACTIVITIES): Loader {
+  const entries = new Map<string, Promise<Activity[]>>();
+  const sizes = new Map<string, number>();
+  let held = 0;
+  const evict = (): void => {
+    for (const id of [...entries.keys()]) {
+      if (held <= budget) return;
+      const n = sizes.get(id);
+      if (n === undefined) continue;
+      entries.delete(id);
+      sizes.delete(id);
+      held -= n;
+    }
+  };
+  return (bindingId) => {
+    const hit = entries.get(bindingId);
+    if (hit !== undefined) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      entries.delete(bindingId);
+      entries.set(bindingId, hit);
+      return hit;
+    }
+    const p = load(bindingId);
+    entries.set(bindingId, p);
+    p.then(
+      (list) => {
+        if (entries.get(bindingId) !== p) return;
+        sizes.set(bindingId, list.length);
+        held += list.length;
+        evict();
+      },
+      () => {
+        if (entries.get(bindingId) === p) entries.delete(bindingId);
+      },
+    );
+    return p;
+  };
+}
+
 function windowLoader(deps: PipelineDeps, asOf: string): (bindingId: string) => Promise<Activity[]> {
   const window = deps.scorer.window(deps.org, asOf);
   const toMs = Date.parse(asOf);
@@ -85,11 +138,10 @@ function inputOf(deps: PipelineDeps, ctx: AsOfContext, activities: readonly Acti
 }
 
 /** Scores the given pods one at a time (a few in flight), each from its own bindings; returns their cards in order. */
-export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, pods: readonly UnitRef[]): Promise<UnitScorecard[]> {
+export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, pods: readonly UnitRef[], load: Loader = cachedLoader(windowLoader(deps, ctx.asOf))): Promise<UnitScorecard[]> {
   const units = listUnits(deps.org);
   const bindings = listBindings(deps.org);
   const byRef = new Map(units.map((u) => [u.ref, u]));
-  const load = windowLoader(deps, ctx.asOf);
   const shared = new SharedReads(load);
   const limit = pLimit(POD_CONCURRENCY);
   return Promise.all(
@@ -108,10 +160,9 @@ export async function scorePodsStreamed(deps: PipelineDeps, ctx: AsOfContext, po
  * Scores every rollup unit (domains, networks, labs, the steering group, then the organisation) one at a time from
  * the pods' cards and each unit's own reads. Returns every card in listUnits order, the organisation last.
  */
-export async function scoreRollupsStreamed(deps: PipelineDeps, ctx: AsOfContext, podCards: readonly UnitScorecard[]): Promise<UnitScorecard[]> {
+export async function scoreRollupsStreamed(deps: PipelineDeps, ctx: AsOfContext, podCards: readonly UnitScorecard[], load: Loader = cachedLoader(windowLoader(deps, ctx.asOf))): Promise<UnitScorecard[]> {
   const units = listUnits(deps.org);
   const bindings = listBindings(deps.org);
-  const load = windowLoader(deps, ctx.asOf);
   const shared = new SharedReads(load);
   const cards = new Map<UnitRef, UnitScorecard>(podCards.map((c) => [c.unit, c]));
   for (const unit of units) {
@@ -134,6 +185,8 @@ export async function scoreRollupsStreamed(deps: PipelineDeps, ctx: AsOfContext,
 /** Scores the whole organisation at one as-of, unit by unit (the single-task path and the local runner). */
 export async function scoreStreamed(deps: PipelineDeps, ctx: AsOfContext): Promise<UnitScorecard[]> {
   const pods = listUnits(deps.org).filter((u) => u.kind === 'pod').map((u) => u.ref);
-  const podCards = await scorePodsStreamed(deps, ctx, pods);
-  return scoreRollupsStreamed(deps, ctx, podCards);
+  // One cache for both passes: the rollups re-read what the pods just read.
+  const load = cachedLoader(windowLoader(deps, ctx.asOf));
+  const podCards = await scorePodsStreamed(deps, ctx, pods, load);
+  return scoreRollupsStreamed(deps, ctx, podCards, load);
 }

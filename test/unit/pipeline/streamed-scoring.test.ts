@@ -89,17 +89,17 @@ describe('scoring unit by unit from windowed reads', () => {
     for (const l of loads) expect(l.window).toEqual(window);
   });
 
-  it('loads a pod only its own bindings and the Copilot binding, and a steering group only its own', async () => {
+  it('reads a steering group only its own bindings, and every binding from storage once while the organisation fits the cache', async () => {
     const org = demoOrg();
     const { loads } = await both(org, DEMO_WEEK, demoWeekSources());
-    // Each pod binding is read for its pod, and again for rollups that read pods (domain, networks, organisation);
-    // a steering-group binding is read once, by the steering group.
     const steering = loads.filter((l) => l.bindingId.startsWith('steering/'));
     expect(steering.length).toBe(listBindings(org).filter((b) => b.unit === 'steering').length);
-    const recsysJira = loads.filter((l) => l.bindingId === 'pod:recsys/jira').length;
-    const networksOfRecsys = org.networks.filter((n) => n.members.includes('recsys')).length;
-    // pod + domain + (member networks read issues) + one shared read of adoption issues for every network
-    expect(recsysJira).toBe(1 + 1 + networksOfRecsys + (org.networks.length > 0 ? 1 : 0));
+    // The domain, the networks and the organisation re-read pods' bindings; the score step's binding cache serves
+    // those from memory, so the demo org's pod bindings are each read once.
+    const perBinding = new Map<string, number>();
+    for (const l of loads) perBinding.set(l.bindingId, (perBinding.get(l.bindingId) ?? 0) + 1);
+    expect(perBinding.get('pod:recsys/jira')).toBe(1);
+    expect(Math.max(...perBinding.values())).toBe(1);
   });
 
   it('with a short history horizon, asks the store for nothing older than the rubric’s longest window', async () => {
