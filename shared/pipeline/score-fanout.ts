@@ -1,4 +1,4 @@
-import { listUnits } from '../org/index.js';
+import { listBindings, listUnits } from '../org/index.js';
 import type { UnitRef } from '../org/index.js';
 import type { UnitScorecard } from '../scoring/types.js';
 import type { PendingCardStore, RunRecord } from '../storage/ports.js';
@@ -19,8 +19,11 @@ function pendingStore(deps: PipelineDeps): PendingCardStore {
 
 /** One pod item: scores the pod at the run's as-of from this run's outcomes and saves its card as pending. */
 export async function scorePodItem(deps: PipelineDeps, input: { runId: string; asOf: string; pod: UnitRef }): Promise<{ pod: UnitRef; status: string }> {
-  const outcomes = await loadBindingOutcomes(deps, input.runId);
-  const sources = await buildSourceStatuses(deps, outcomes, input.asOf);
+  // Only what a pod's card reads: its own bindings and the organisation's (Copilot), not every binding of the run,
+  // which would make the fan-out's reads grow with pods × bindings.
+  const own = listBindings(deps.org).filter((b) => b.unit === input.pod || b.unit === 'org');
+  const outcomes = await loadBindingOutcomes(deps, input.runId, own);
+  const sources = await buildSourceStatuses(deps, outcomes, input.asOf, own);
   const [card] = await scorePodsStreamed(deps, { asOf: input.asOf, sources }, [input.pod]);
   if (card === undefined) throw new RangeError(`${input.pod}: no card was scored`);
   await pendingStore(deps).savePending(input.runId, input.asOf, [card]);

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { listBindings, listUnits } from '../org/index.js';
-import type { OrgConfig } from '../org/index.js';
+import type { Binding, OrgConfig } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
 import type { BindingOutcome, RunRecord } from '../storage/ports.js';
@@ -19,9 +19,10 @@ export async function saveBindingOutcome(deps: PipelineDeps, runId: string, outc
 }
 
 /** Loads the outcome each planned binding left in the run log; a binding with none is reported failed. */
-export async function loadBindingOutcomes(deps: PipelineDeps, runId: string): Promise<BindingOutcome[]> {
-  const recorded = await deps.stores.runLog.loadOutcomes(runId);
-  return listBindings(deps.org).map(
+export async function loadBindingOutcomes(deps: PipelineDeps, runId: string, only?: readonly Binding[]): Promise<BindingOutcome[]> {
+  const recorded =
+    only === undefined ? await deps.stores.runLog.loadOutcomes(runId) : await deps.stores.runLog.loadOutcomesOf(runId, only.map((b) => b.id));
+  return (only ?? listBindings(deps.org)).map(
     (b): BindingOutcome =>
       recorded.get(b.id) ?? {
         bindingId: b.id, unit: b.unit, source: b.source, status: 'failed', errorClass: 'MissingOutcomeError',
@@ -52,11 +53,12 @@ export async function buildSourceStatuses(
   deps: PipelineDeps,
   outcomes: readonly BindingOutcome[],
   asOf: string,
+  only?: readonly Binding[],
 ): Promise<SourceStatus[]> {
   const byBinding = new Map(outcomes.map((o) => [o.bindingId, o]));
   const lastSuccess = new Map<string, string>();
-  // Every binding's cursor in batch reads (100 per call), not one read per binding.
-  const cursors = await deps.stores.cursors.loadCursors(listBindings(deps.org).map((b) => b.id));
+  // Every binding's cursor (or only those given) in batch reads (100 per call), not one read per binding.
+  const cursors = await deps.stores.cursors.loadCursors((only ?? listBindings(deps.org)).map((b) => b.id));
   for (const [bindingId, c] of cursors) {
     // A later collection (backfill collects once at its end) does not make an earlier as-of fresher.
     lastSuccess.set(bindingId, c.asOf < asOf ? c.asOf : asOf);

@@ -150,6 +150,8 @@ export interface RunLogStore {
   saveOutcome(runId: string, outcome: BindingOutcome): Promise<void>;
   /** Every outcome recorded for the run, by binding id. */
   loadOutcomes(runId: string): Promise<Map<string, BindingOutcome>>;
+  /** The outcomes recorded for the given bindings only (one read each, no listing), by binding id. */
+  loadOutcomesOf(runId: string, bindingIds: readonly string[]): Promise<Map<string, BindingOutcome>>;
 }
 
 /** Storage calls made so far, per service and operation (e.g. `dynamodb.BatchWriteItem`, `s3.PutObject`). */

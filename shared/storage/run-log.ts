@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { ObjectNotFoundError } from './errors.js';
 import { runOutcomeKey, runOutcomePrefix } from './keys.js';
 import type { BindingOutcome, RunLogStore } from './ports.js';
 import type { S3ObjectStore } from './s3-objects.js';
@@ -23,5 +24,23 @@ export class S3RunLogStore implements RunLogStore {
     const limit = pLimit(LOAD_CONCURRENCY);
     const outcomes = await Promise.all(keys.map((key) => limit(async () => (await this.objects.getRawPage(key)) as BindingOutcome)));
     return new Map(outcomes.map((o) => [o.bindingId, o]));
+  }
+
+  /** Reads the outcomes of the given bindings by key (a pod's score item needs its own, not the whole run's). */
+  async loadOutcomesOf(runId: string, bindingIds: readonly string[]): Promise<Map<string, BindingOutcome>> {
+    const limit = pLimit(LOAD_CONCURRENCY);
+    const found = await Promise.all(
+      bindingIds.map((id) =>
+        limit(async () => {
+          try {
+            return (await this.objects.getRawPage(runOutcomeKey(runId, id))) as BindingOutcome;
+          } catch (err) {
+            if (err instanceof ObjectNotFoundError) return null;
+            throw err;
+          }
+        }),
+      ),
+    );
+    return new Map(found.filter((o): o is BindingOutcome => o !== null).map((o) => [o.bindingId, o]));
   }
 }
