@@ -60,11 +60,12 @@ class SharedReads {
 
 /**
  * Activities kept in memory across units, at most: a domain re-reads its pods' GitHub work and the organisation
- * their deployments, so a small organisation is then read from storage once, while a large one stays bounded
- * (about 1 KB per parsed activity: some 200 MB). Without it the demo-sized bench org's score step read every
- * binding three times (54 s against s3rver instead of a few seconds).
+ * their deployments, so a small organisation is then read from storage about once, while a large one stays bounded
+ * (parsed activities take some 2–3 KB each: about 150 MB). Measured with `npm run bench`: without the cache the
+ * 40-pod bench org's score step took 54 s against s3rver, with 200,000 activities 11 s but 1,315 MB peak RSS at
+ * 1,000 pods (744 MB without), so the budget is the share that keeps the 1,000-pod step under 1 GB.
  */
-export const BINDING_CACHE_ACTIVITIES = 200_000;
+export const BINDING_CACHE_ACTIVITIES = 50_000;
 
 type Loader = (bindingId: string) => Promise<Activity[]>;
 
