@@ -33,7 +33,7 @@ import {
 /** Largest base64 body of one summary chunk item (DynamoDB items stop at 400 KB). */
 export const SUMMARY_CHUNK_BYTES = 350 * 1024;
 /** Most chunks one as-of's summary state may take (read back by key, so the count is bounded). */
-const MAX_STATE_PARTS = 4;
+export const MAX_STATE_PARTS = 4;
 const DAY_MS = 86_400_000;
 
 /**

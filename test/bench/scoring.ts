@@ -1,3 +1,4 @@
+import { DEFAULT_FAN_OUT_ABOVE_PODS } from '../../shared/org/schema.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,5 +76,6 @@ export function runScoringBench(root: string, activitiesFile: string, asOf: stri
     figure(sec, `score time per pod ${large.pods} ÷ per pod ${small.pods}`, perPodMs(large) / perPodMs(small), '×', 1.25, 'max',
       `${perPodMs(small).toFixed(2)} → ${perPodMs(large).toFixed(2)} ms per pod (no quadratic step)`),
   ];
-  return { figures, detail: { sizes: results } };
+  // The product's fan-out: one pod per Distributed Map item above the org config's default threshold.
+  return { figures, detail: { sizes: results, fanOut: { podsPerItem: 1, abovePods: DEFAULT_FAN_OUT_ABOVE_PODS } } };
 }

@@ -1,3 +1,4 @@
+import { MAX_STATE_PARTS, SUMMARY_CHUNK_BYTES } from '../../../shared/storage/dynamo-stores.js';
 // The capacity model: what one daily run costs and which limit binds first, for an organisation of N pods, scaled
 // linearly from per-unit figures the bench measured (requests and points per repo or binding, collect seconds per
 // binding, score time and RSS per pod, stored bytes per binding, item bytes). Pure: no I/O, no clock. The only
@@ -51,6 +52,9 @@ export const LIMITS = {
   distributedMapMaxConcurrency: 10_000,
   // docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html: 400 KB per item
   dynamoItemBytes: 409_600,
+  // Ours, not AWS's: an as-of's summary state is stored as at most MAX_STATE_PARTS items of SUMMARY_CHUNK_BYTES
+  // (shared/storage/dynamo-stores.ts); a larger one is not written and the views fall back to full reads.
+  summaryStateBytes: MAX_STATE_PARTS * SUMMARY_CHUNK_BYTES,
   dynamoWriteUnitBytes: 1024,
   dynamoReadUnitBytes: 4096,
 } as const;
@@ -308,7 +312,7 @@ export function modelSize(inputs: CapacityInputs, pods: number): CapacityRow {
     { id: 'run-window', label: `Run wall time at ${concurrency} collects in flight vs the ${windowHours} h state machine timeout (reconcile day)`, used: runWallSeconds / 3600, limit: windowHours, unit: 'h' },
   ].map((l) => ({ ...l, headroom: ratio(l.limit, l.used) }));
   if (summaryItemBytes !== null) {
-    limits.push({ id: 'summary-item', label: 'DynamoDB 400 KB item (per-as-of summary item)', used: summaryItemBytes, limit: LIMITS.dynamoItemBytes, unit: 'bytes', headroom: ratio(LIMITS.dynamoItemBytes, summaryItemBytes) });
+    limits.push({ id: 'summary-item', label: `per-as-of summary state (${MAX_STATE_PARTS} DynamoDB items of ${SUMMARY_CHUNK_BYTES / 1024} KB; beyond it the views fall back to full reads)`, used: summaryItemBytes, limit: LIMITS.summaryStateBytes, unit: 'bytes', headroom: ratio(LIMITS.summaryStateBytes, summaryItemBytes) });
   }
   const binding = limits.reduce((a, b) => (b.headroom < a.headroom ? b : a));
 

@@ -107,13 +107,13 @@ describe('capacity model', () => {
     expect(row.storage.s3BytesAfterYear).toBeCloseTo(rawPerDay * 90 + normPerDay * 365, 6);
   });
 
-  it('checks the 400 KB item limit only when summary items were measured, growing with pods', () => {
+  it('checks the summary state limit (4 items of 350 KB) only when summary items were measured, growing with pods', () => {
     expect(modelSize(inputs(), 5000).limits.some((l) => l.id === 'summary-item')).toBe(false);
-    const withSummary = inputs({ storage: { ...inputs().storage, summary: { items: 3, baseBytes: 0, bytesPerPod: 100 } } });
+    const withSummary = inputs({ storage: { ...inputs().storage, summary: { items: 3, baseBytes: 0, bytesPerPod: 400 } } });
     const row = modelSize(withSummary, 5000);
-    expect(row.storage.summaryItemBytes).toBe(500_000);
+    expect(row.storage.summaryItemBytes).toBe(2_000_000);
     expect(row.binding.id).toBe('summary-item');
-    expect(row.binding.headroom).toBeCloseTo(409_600 / 500_000, 9);
+    expect(row.binding.headroom).toBeCloseTo((4 * 350 * 1024) / 2_000_000, 9);
   });
 
   it('renders one Markdown row per size naming the binding limit', () => {
