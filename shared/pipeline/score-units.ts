@@ -61,11 +61,11 @@ class SharedReads {
 /**
  * Activities kept in memory across units, at most: a domain re-reads its pods' GitHub work and the organisation
  * their deployments, so a small organisation is then read from storage about once, while a large one stays bounded
- * (parsed activities take some 2–3 KB each: about 150 MB). Measured with `npm run bench`: without the cache the
- * 40-pod bench org's score step took 54 s against s3rver, with 200,000 activities 11 s but 1,315 MB peak RSS at
- * 1,000 pods (744 MB without), so the budget is the share that keeps the 1,000-pod step under 1 GB.
+ * (parsed activities take some 2–3 KB each: under 100 MB). Measured with `npm run bench` at 1,000 pods: 744 MB peak
+ * RSS without the cache, 1,315 MB with 200,000 activities, 929–1,049 MB with 50,000 (the higher under load); the
+ * 40-pod bench org's score step took 54 s against s3rver without it, 11–17 s with it.
  */
-export const BINDING_CACHE_ACTIVITIES = 50_000;
+export const BINDING_CACHE_ACTIVITIES = 30_000;
 
 type Loader = (bindingId: string) => Promise<Activity[]>;
 
