@@ -30,6 +30,30 @@ export interface Binding {
 /** Id of the organisation-level Copilot usage binding (one per org; its reports are mapped to pods by team). */
 export const COPILOT_BINDING_ID = 'org/copilot';
 
+/**
+ * Id of the organisation-level MLflow model registry binding: one paginated registered-models/search a run reads
+ * every bound model's aliases with (an alias move changes no timestamp, so the registry is read daily), handing each
+ * unit the versions of the models it binds. The units' own MLflow bindings then read experiments and runs only.
+ */
+export const MLFLOW_REGISTRY_BINDING_ID = 'org/mlflow';
+
+/**
+ * Every registered model the org config binds, each with the units that bind it (sorted), in name order. A model may
+ * be bound by several units (a pod owns it, the steering group governs it).
+ */
+export function boundModels(org: OrgConfig): Map<string, UnitRef[]> {
+  const out = new Map<string, UnitRef[]>();
+  for (const u of listUnits(org)) {
+    for (const m of u.sources.mlflow?.models ?? []) {
+      const list = out.get(m) ?? [];
+      if (!list.includes(u.ref)) list.push(u.ref);
+      out.set(m, list);
+    }
+  }
+  for (const list of out.values()) list.sort();
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Builds a unit ref from kind and id (`steering` and `org` have no id part). */
 export function unitRef(kind: UnitKind, id?: string): UnitRef {
   return kind === 'steering' || kind === 'org' ? kind : `${kind}:${id ?? ''}`;
@@ -80,6 +104,10 @@ export function listBindings(org: OrgConfig): Binding[] {
     for (const source of ['jira', 'github', 'mlflow'] as const) {
       if (u.sources[source] !== undefined) out.push({ id: `${u.ref}/${source}`, unit: u.ref, source });
     }
+  }
+  // The MLflow model registry is read once per organisation for every bound model (see MLFLOW_REGISTRY_BINDING_ID).
+  if (org.sources.mlflow !== undefined && out.some((b) => b.source === 'mlflow') && boundModels(org).size > 0) {
+    out.push({ id: MLFLOW_REGISTRY_BINDING_ID, unit: 'org', source: 'mlflow' });
   }
   // Copilot usage reports exist per organisation only, so they are one org-level binding, last in the order.
   if (org.sources.github?.copilot?.enabled === true) out.push({ id: COPILOT_BINDING_ID, unit: 'org', source: 'copilot' });

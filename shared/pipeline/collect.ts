@@ -93,10 +93,12 @@ export async function collectBinding(deps: PipelineDeps, task: CollectTask, opts
     // Only the month partitions this collection's activities and removals touch are read, and only those whose
     // bytes change are written: a binding that brought nothing new reads and writes nothing here.
     const removedIds = outcome.removedIds ?? [];
+    const idPrefixes = outcome.removedIdPrefixes ?? [];
     let stored: number | undefined;
-    if (fresh.length > 0 || removedIds.length > 0) {
-      const touch = { ats: fresh.map((a) => a.at), ids: [...fresh.map((a) => a.id), ...removedIds] };
-      const updated = await deps.stores.objects.updateActivities(binding.id, touch, (before) => mergeActivities(before, fresh, removedIds));
+    if (fresh.length > 0 || removedIds.length > 0 || idPrefixes.length > 0) {
+      const touch = { ats: fresh.map((a) => a.at), ids: [...fresh.map((a) => a.id), ...removedIds], idPrefixes };
+      const updated = await deps.stores.objects.updateActivities(binding.id, touch, (before) =>
+        mergeActivities(idPrefixes.length > 0 ? before.filter((a) => !idPrefixes.some((p) => a.id.startsWith(p))) : before, fresh, removedIds));
       stored = updated.stored;
     }
     // The cursor moves only now that the data it covers is stored; it never moves backwards in as-of.

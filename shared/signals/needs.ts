@@ -1,4 +1,4 @@
-import { COPILOT_BINDING_ID, listBindings } from '../org/index.js';
+import { COPILOT_BINDING_ID, listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../org/index.js';
 import type { Binding, OrgConfig, Unit, UnitRef } from '../org/index.js';
 import { LABELS } from '../org/conventions.js';
 import type { Activity, ActivityKind } from '../sources/contract.js';
@@ -24,13 +24,14 @@ export function keepsActivity(need: ActivityNeed, a: Activity): boolean {
   return true;
 }
 
+const MODEL_VERSIONS: readonly ActivityKind[] = ['model-version'];
 const POD_JIRA_FOR_ROLLUPS: readonly ActivityKind[] = ['issue'];
 const POD_GITHUB_FOR_DOMAINS: readonly ActivityKind[] = ['pull-request', 'commit', 'review'];
 const POD_GITHUB_FOR_ORG: readonly ActivityKind[] = ['deployment'];
 
 /**
  * Every binding (at most once) whose activities scoring `unit` reads, from what the signal functions read: a unit's
- * own bindings; a pod's Copilot days; a domain's member pods' issues (objective links) and GitHub work (home pods,
+ * own bindings; its model versions in the organisation's MLflow registry binding; a pod's Copilot days; a domain's member pods' issues (objective links) and GitHub work (home pods,
  * shared repos, cross-pod reviews); a network's member pods' issues (standards) and every pod's adoption issues
  * (breakthrough transfer); the organisation's pods' deployments (deploys per pod) and its Copilot binding.
  * Scoring a unit from exactly these gives the card it gets from the whole organisation's activities
@@ -43,7 +44,11 @@ export function activityNeeds(org: OrgConfig, unit: Unit, units: readonly Unit[]
   };
   const ids = new Set(bindings.map((b) => b.id));
   const bindingOf = (ref: UnitRef, source: string): string | undefined => (ids.has(`${ref}/${source}`) ? `${ref}/${source}` : undefined);
-  for (const b of bindings) if (b.unit === unit.ref) add({ bindingId: b.id });
+  // The organisation's registry binding holds every unit's model versions: each unit reads its own share of it.
+  for (const b of bindings) if (b.unit === unit.ref && b.id !== MLFLOW_REGISTRY_BINDING_ID) add({ bindingId: b.id });
+  if ((unit.sources.mlflow?.models?.length ?? 0) > 0 && ids.has(MLFLOW_REGISTRY_BINDING_ID)) {
+    add({ bindingId: MLFLOW_REGISTRY_BINDING_ID, kinds: MODEL_VERSIONS, unit: unit.ref });
+  }
   const pods = units.filter((u) => u.kind === 'pod').map((u) => u.ref);
   const copilot = bindings.some((b) => b.id === COPILOT_BINDING_ID);
   switch (unit.kind) {

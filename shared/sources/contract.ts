@@ -117,6 +117,11 @@ export interface CollectOutcome {
   notes: string[];
   /** Ids of activities the source reports as deleted/moved since the last sync (reconciliation). */
   removedIds?: string[];
+  /**
+   * Id prefixes of activities this binding stored before and no longer keeps (every stored activity whose id starts
+   * with one goes): an upgraded connector handing a kind of activity over to another binding.
+   */
+  removedIdPrefixes?: string[];
 }
 
 /** Context for pure normalisation. */

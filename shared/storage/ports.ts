@@ -104,6 +104,11 @@ export interface ActivityTouch {
   ats: readonly string[];
   /** Ids the change may replace or remove (the partitions that hold them now are read and may be written). */
   ids: readonly string[];
+  /**
+   * Id prefixes the change may remove (every partition holding an id with one of them is read and may be written):
+   * a connector that hands a kind of activity over to another binding drops what it stored of it.
+   */
+  idPrefixes?: readonly string[];
 }
 
 /** What updateActivities did. */

@@ -116,6 +116,8 @@ export class S3ObjectStore implements ObjectStore {
         const month = where.get(id);
         if (month !== undefined) months.add(month);
       }
+      const prefixes = touch.idPrefixes ?? [];
+      if (prefixes.length > 0) for (const [id, month] of where) if (prefixes.some((p) => id.startsWith(p))) months.add(month);
       if (all) for (const month of Object.keys(index.months)) months.add(month);
       const listed = [...months].filter((m) => index.months[m] !== undefined);
       const texts = await Promise.all(listed.map((m) => this.partitionIo(() => this.getBytes(activitiesPartitionKey(bindingId, m)))));

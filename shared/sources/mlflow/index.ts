@@ -5,6 +5,8 @@ import { collectMlflow, type MlflowCollectOptions } from './collect.js';
 import { normaliseMlflowPage } from './normalise.js';
 
 export { collectMlflow } from './collect.js';
+export { collectMlflowRegistry, quote, registryVersionId, registryVersionIdPrefix } from './registry.js';
+export type { MlflowRegistryCursor } from './registry.js';
 export type { MlflowCursor, MlflowCollectOptions } from './collect.js';
 export { normaliseMlflowPage } from './normalise.js';
 

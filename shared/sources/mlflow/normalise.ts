@@ -8,7 +8,9 @@ import {
   registeredModelsPageSchema,
   runsPageSchema,
   versionAliasesSchema,
+  versionUnitsSchema,
 } from './schemas.js';
+import { registryVersionId } from './registry.js';
 
 // Pure: one raw MLflow page in, team-level activities out. Run names, params and free-text tags are not kept;
 // user ids only reach the output through ctx.hashActor. Evidence links open the MLflow UI.
@@ -72,25 +74,38 @@ export function normaliseMlflowPage(page: RawPage, ctx: NormaliseContext): Activ
     const joined = versionAliasesSchema.safeParse(page.parent?.aliases);
     const aliasesOf = (version: string, own: readonly string[] | undefined): string[] =>
       [...new Set([...(own ?? []), ...(joined.success ? (joined.data[version] ?? []) : [])])].sort();
-    return (p.data.model_versions ?? []).map((mv, index) => ({
-      ...common,
-      id: `mlflow:model-version:${mv.name}/${mv.version}`,
-      kind: 'model-version',
-      at: iso(mv.creation_timestamp),
-      actor: mv.user_id ? ctx.hashActor(mv.user_id) : null,
-      url: `${base}/#/models/${encodeURIComponent(mv.name)}/versions/${mv.version}`,
-      attrs: {
-        model: mv.name,
-        version: mv.version,
-        stage: mv.current_stage ?? 'None',
-        aliases: aliasesOf(mv.version, mv.aliases),
-        status: mv.status ?? 'READY',
-        runId: mv.run_id ? mv.run_id : null,
-        tags: [...new Set((mv.tags ?? []).map((t) => t.key))].sort(),
-        updatedAt: iso(mv.last_updated_timestamp ?? mv.creation_timestamp),
-      },
-      rawRef: { key: ctx.rawKey, index },
-    }));
+    // The organisation's registry binding names the units that bind the model: each gets its own copy of a version.
+    // Pages of a unit's own binding (stored before the registry binding) carry no units and belong to that unit.
+    let units: readonly string[] | null = null;
+    if (page.parent?.units !== undefined) {
+      const u = versionUnitsSchema.safeParse(page.parent.units);
+      if (!u.success) fail(ctx, 'expected the units binding the model as the model-versions page parent', u.error);
+      units = u.data;
+    }
+    return (p.data.model_versions ?? []).flatMap((mv, index) => {
+      const activity = (unit: string, id: string): Activity => ({
+        ...common,
+        unit,
+        id,
+        kind: 'model-version',
+        at: iso(mv.creation_timestamp),
+        actor: mv.user_id ? ctx.hashActor(mv.user_id) : null,
+        url: `${base}/#/models/${encodeURIComponent(mv.name)}/versions/${mv.version}`,
+        attrs: {
+          model: mv.name,
+          version: mv.version,
+          stage: mv.current_stage ?? 'None',
+          aliases: aliasesOf(mv.version, mv.aliases),
+          status: mv.status ?? 'READY',
+          runId: mv.run_id ? mv.run_id : null,
+          tags: [...new Set((mv.tags ?? []).map((t) => t.key))].sort(),
+          updatedAt: iso(mv.last_updated_timestamp ?? mv.creation_timestamp),
+        },
+        rawRef: { key: ctx.rawKey, index },
+      });
+      if (units === null) return [activity(ctx.binding.unit, `mlflow:model-version:${mv.name}/${mv.version}`)];
+      return units.map((unit) => activity(unit, registryVersionId(unit, mv.name, mv.version)));
+    });
   }
   if (page.stream.startsWith('registered-model:')) {
     // Aliases reach activities through the model-versions pages they are joined to; this page is the record.

@@ -76,6 +76,9 @@ export const getRegisteredModelSchema = z.looseObject({ registered_model: regist
 /** Version → aliases, from the registered model; carried as a model-versions page's parent. */
 export const versionAliasesSchema = z.record(z.string(), z.array(z.string()));
 
+/** The units that bind a model, carried as a model-versions page's parent by the organisation's registry binding. */
+export const versionUnitsSchema = z.array(z.string().regex(/^(pod|domain|network|lab):[a-z][a-z0-9-]*$|^steering$/)).min(1);
+
 // ---- Allow-lists: exactly what normalise.ts reads, per stream. ------------------------------------------------
 
 const versionSpec: FieldSpec = {
@@ -107,7 +110,7 @@ export const MLFLOW_ALLOW_LISTS: Readonly<Record<string, StreamAllowList>> = {
       ],
     },
   },
-  'model-versions': { body: { next_page_token: true, model_versions: [versionSpec] }, parent: { aliases: { '*': true } } },
+  'model-versions': { body: { next_page_token: true, model_versions: [versionSpec] }, parent: { aliases: { '*': true }, units: true } },
   'registered-model': { body: { registered_model: { name: true, last_updated_timestamp: true, aliases: [{ alias: true, version: true }] } } },
 };
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listBindings } from '../../../shared/org/index.js';
+import { listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../../../shared/org/index.js';
 import { demoPeople } from '../../../shared/sandbox/demo/profile.js';
 import type { Activity, RawPage } from '../../../shared/sources/contract.js';
 import { MalformedPageError, RepeatingCursorError, SourceAuthError } from '../../../shared/sources/errors.js';
@@ -30,27 +30,49 @@ function runsOf(name: string): string[] {
 }
 
 describe('MLflow connector over the sandbox', () => {
-  it('collects the experiment, every run and every model version of a pod on a full sync', async () => {
+  it('collects the experiment and every run of a pod on a full sync, and leaves its models to the registry binding', async () => {
     const { activities, outcome } = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts());
     expect(activities.filter((a) => a.kind === 'ml-run').map((a) => a.id.replace('mlflow:run:', '')).sort()).toEqual(runsOf('recsys'));
-    const versions = ml.world.versions.filter((v) => v.name === 'recsys-model').map((v) => v.version).sort();
-    expect(activities.filter((a) => a.kind === 'model-version').map((a) => a.attrs.version).sort()).toEqual(versions);
+    expect(activities.filter((a) => a.kind === 'model-version')).toEqual([]);
     const exp = activities.find((a) => a.kind === 'experiment');
     expect(exp?.attrs.name).toBe('recsys');
     const run = activities.find((a) => a.kind === 'ml-run') as Activity;
     expect(run.url).toBe(`${ml.url}/#/experiments/${run.attrs.experimentId as string}/runs/${run.id.replace('mlflow:run:', '')}`);
     expect(['manual', 'schedule', 'monitoring']).toContain(run.attrs.trigger);
-    const mv = activities.find((a) => a.kind === 'model-version') as Activity;
-    expect(mv.url).toBe(`${ml.url}/#/models/recsys-model/versions/${mv.attrs.version as string}`);
-    // experiment by name + runs/search + model-versions/search + registered-models/search
-    expect(outcome.requests).toBe(4);
+    // experiment by name + runs/search
+    expect(outcome.requests).toBe(2);
   });
 
-  it('makes one runs/search plus one request per bound model for an unchanged binding', async () => {
+  it('collects every version of a pod\'s model through the registry binding, with links to the MLflow UI', async () => {
+    const { activities, outcome } = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts());
+    const mine = activities.filter((a) => a.unit === 'pod:recsys');
+    const versions = ml.world.versions.filter((v) => v.name === 'recsys-model').map((v) => v.version).sort();
+    expect(mine.map((a) => a.attrs.version).sort()).toEqual(versions);
+    const mv = mine[0] as Activity;
+    expect(mv.url).toBe(`${ml.url}/#/models/recsys-model/versions/${mv.attrs.version as string}`);
+    // registered-models/search + one model-versions/search per bound model
+    const models = new Set(ml.org.domains.flatMap((d) => d.pods.flatMap((p) => p.sources.mlflow?.models ?? [])));
+    expect(outcome.requests).toBe(1 + models.size);
+  });
+
+  it('makes one runs/search for an unchanged pod binding', async () => {
     const first = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts());
     const again = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts({ cursor: first.outcome.cursor, asOf: new Date(ANCHOR.getTime() + HOUR).toISOString() }));
-    expect(again.outcome.requests).toBe(2);
+    expect(again.outcome.requests).toBe(1);
     expect(again.activities.filter((a) => a.kind === 'ml-run')).toEqual([]);
+  });
+
+  it('makes no request for a binding with models only (the steering group): the registry binding reads them', async () => {
+    const { outcome, activities } = await sync(mlflowSource, ml.org, 'steering/mlflow', opts());
+    expect([outcome.requests, activities]).toEqual([0, []]);
+  });
+
+  it('drops the model versions it stored before the registry binding took them over', async () => {
+    const first = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts());
+    const legacy = { ...first.outcome.cursor, models: { 'recsys-model': { updated: 1, aliases: '' } } };
+    const again = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts({ cursor: legacy, asOf: new Date(ANCHOR.getTime() + HOUR).toISOString() }));
+    expect(again.outcome.removedIdPrefixes).toEqual(['mlflow:model-version:']);
+    expect(again.outcome.cursor).not.toHaveProperty('models');
   });
 
   it('makes a single request for an unchanged lab binding that has only an experiment', async () => {
@@ -110,7 +132,7 @@ describe('MLflow connector over the sandbox', () => {
 
   it('sends valid credentials on every request', async () => {
     const from = ml.world.requestLog.length;
-    const { outcome } = await sync(mlflowSource, ml.org, 'steering/mlflow', opts());
+    const { outcome } = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts());
     const mine = ml.world.requestLog.slice(from);
     expect(mine.length).toBe(outcome.requests);
     expect(mine.every((r) => r.authorised)).toBe(true);

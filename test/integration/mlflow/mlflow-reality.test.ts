@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MLFLOW_REGISTRY_BINDING_ID } from '../../../shared/org/index.js';
 import { SourceAuthError } from '../../../shared/sources/errors.js';
 import { mlflowSource } from '../../../shared/sources/mlflow/index.js';
 import { ANCHOR, CREDENTIALS, startMlflowSandbox, sync, type RunningMlflow } from './mlflow-sandbox.js';
@@ -36,23 +37,23 @@ describe('MLflow connector against the real server behaviour', () => {
     const last = ml.world.versions.filter((v) => v.name === 'recsys-model').at(-1);
     if (!last) throw new Error('no version');
     ml.world.setAlias('recsys-model', 'challenger', last.version, ANCHOR);
-    const { activities } = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts());
-    const byVersion = new Map(activities.filter((a) => a.kind === 'model-version').map((a) => [a.attrs.version, a.attrs.aliases]));
+    const { activities } = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts());
+    const byVersion = new Map(activities.filter((a) => a.kind === 'model-version' && a.unit === 'pod:recsys').map((a) => [a.attrs.version, a.attrs.aliases]));
     for (const a of model.aliases) expect(byVersion.get(a.version)).toContain(a.alias);
     expect(byVersion.get(last.version)).toContain('challenger');
   });
 
   it('sees an alias moved after the last sync although no timestamp changed', async () => {
-    const first = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts());
-    const quiet = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts({ cursor: first.outcome.cursor, asOf: new Date(ANCHOR.getTime() + HOUR).toISOString() }));
-    expect(quiet.outcome.requests).toBe(2); // runs/search + registered-models/get; versions unchanged
+    const first = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts());
+    const quiet = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts({ cursor: first.outcome.cursor, asOf: new Date(ANCHOR.getTime() + HOUR).toISOString() }));
+    expect(quiet.outcome.requests).toBe(1); // registered-models/search; versions unchanged
     const first2 = ml.world.versions.find((v) => v.name === 'recsys-model');
     if (!first2) throw new Error('no version');
     const before = first2.last_updated_timestamp;
     ml.world.setAlias('recsys-model', 'champion-b', first2.version, new Date(ANCHOR.getTime() + HOUR));
     expect(first2.last_updated_timestamp).toBe(before);
-    const moved = await sync(mlflowSource, ml.org, 'pod:recsys/mlflow', opts({ cursor: quiet.outcome.cursor, asOf: new Date(ANCHOR.getTime() + 2 * HOUR).toISOString() }));
-    const mv = moved.activities.find((a) => a.kind === 'model-version' && a.attrs.version === first2.version);
+    const moved = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts({ cursor: quiet.outcome.cursor, asOf: new Date(ANCHOR.getTime() + 2 * HOUR).toISOString() }));
+    const mv = moved.activities.find((a) => a.kind === 'model-version' && a.unit === 'pod:recsys' && a.attrs.version === first2.version);
     expect(mv?.attrs.aliases).toContain('champion-b');
   });
 

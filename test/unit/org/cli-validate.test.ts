@@ -19,7 +19,7 @@ describe('radar validate', { timeout: 60_000 }, () => {
   it('exits 0 and prints the unit and binding counts for the demo config', () => {
     const r = radar('validate', '--config', 'shared/sandbox/demo-org.yaml');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('shared/sandbox/demo-org.yaml: ok (26 units, 66 bindings)\n');
+    expect(r.stdout).toBe('shared/sandbox/demo-org.yaml: ok (26 units, 67 bindings)\n');
   });
 
   it('exits 2 and prints one FILE:LINE:COL line per problem on stderr for a bad file', () => {

@@ -22,7 +22,7 @@ describe('loadOrgConfig', () => {
     expect(org.file).toBe(demoFile);
     expect(org.config.organisation.id).toBe('acme');
     expect(org.units).toHaveLength(26);
-    expect(org.bindings).toHaveLength(66); // 65 unit × source bindings and org/copilot
+    expect(org.bindings).toHaveLength(67); // 65 unit × source bindings, org/mlflow and org/copilot
   });
 
   it('returns frozen units and bindings', async () => {

@@ -23,10 +23,10 @@ const fixtureProblems = (name: string): string[] => problemLines(fixtureText(nam
 const SECRET = 'ghp_Zx81Qm2Lw9Pt4Ks7Vb3Nc6Hd0Jf5Ra1Ye8Uo';
 
 describe('parseOrgConfig on valid configs', () => {
-  it('accepts the demo organisation with its 13 pods and 66 bindings (one org-level Copilot binding)', () => {
+  it('accepts the demo organisation with its 13 pods and 67 bindings (org-level MLflow registry and Copilot bindings)', () => {
     const org = parseOrgConfig(readFileSync(demoFile, 'utf8'), 'demo-org.yaml');
     expect(listUnits(org).filter((u) => u.kind === 'pod')).toHaveLength(13);
-    expect(listBindings(org)).toHaveLength(66);
+    expect(listBindings(org)).toHaveLength(67);
   });
 
   it('fills in schema defaults such as settings and empty pod sources', () => {

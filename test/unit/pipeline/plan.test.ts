@@ -10,7 +10,7 @@ describe('planRun', () => {
   it('plans one task per unit × source binding of the org, in binding order', () => {
     const plan = planRun(org, '2026-11-23');
     expect(plan.tasks.map((t) => t.bindingId)).toEqual(listBindings(org).map((b) => b.id));
-    expect(plan.tasks).toHaveLength(66); // 65 unit × source bindings and org/copilot
+    expect(plan.tasks).toHaveLength(67); // 65 unit × source bindings, org/mlflow and org/copilot
     expect(plan.tasks[0]).toEqual({ bindingId: 'pod:recsys/jira', unit: 'pod:recsys', source: 'jira' });
   });
 
