@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { listBindings, listUnits, MLFLOW_REGISTRY_BINDING_ID } from '../org/index.js';
+import { listBindings, listUnits } from '../org/index.js';
 import type { Binding, OrgConfig } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
@@ -78,15 +78,12 @@ function statusesFor(org: OrgConfig, byBinding: Map<string, BindingOutcome>, las
     if (last !== undefined) status.lastSuccessAt = last;
     return status;
   };
-  const registry = listBindings(org).some((b) => b.id === MLFLOW_REGISTRY_BINDING_ID) ? statusOf(MLFLOW_REGISTRY_BINDING_ID, 'mlflow') : null;
   for (const unit of listUnits(org)) {
     if (unit.kind === 'org') continue;
     for (const source of SOURCES) {
       const bindingId = `${unit.ref}/${source}`;
       if (unit.sources[source] === undefined) {
         out.push({ source, bindingId, status: 'not-configured', reason: `${source} is not configured for ${unit.ref}` });
-      } else if (source === 'mlflow' && registry !== null && (unit.sources.mlflow?.models?.length ?? 0) > 0) {
-        out.push(withRegistry(statusOf(bindingId, source), registry));
       } else {
         out.push(statusOf(bindingId, source));
       }
@@ -95,21 +92,6 @@ function statusesFor(org: OrgConfig, byBinding: Map<string, BindingOutcome>, las
   // Organisation-level bindings (Copilot usage reports cover every pod through one binding).
   for (const b of listBindings(org)) if (b.unit === 'org') out.push(statusOf(b.id, b.source));
   return out;
-}
-
-/**
- * A unit's MLflow status when its model versions come from the organisation's registry binding: the unit's data is
- * whole only when both bindings are, so a failed registry read fails the unit's MLflow too (its last good data is
- * carried as long as the older of the two last successes allows).
- */
-export function withRegistry(own: SourceStatus, registry: SourceStatus): SourceStatus {
-  if (registry.status !== 'failed') return own;
-  const reason = `model registry (${MLFLOW_REGISTRY_BINDING_ID}): ${registry.reason ?? 'failed'}`;
-  const failed: SourceStatus = { ...own, status: 'failed', reason: own.status === 'failed' ? `${own.reason ?? 'failed'}; ${reason}` : reason };
-  const lasts = [own.lastSuccessAt, registry.lastSuccessAt];
-  delete failed.lastSuccessAt;
-  if (lasts.every((l): l is string => l !== undefined)) failed.lastSuccessAt = lasts.sort()[0] as string;
-  return failed;
 }
 
 /** Produces every card of an as-of (the whole org unit by unit, or the rollups over pending pod cards). */

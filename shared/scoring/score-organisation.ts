@@ -1,7 +1,7 @@
 import { listUnits } from '../org/index.js';
 import type { OrgConfig, Unit, UnitKind, UnitRef } from '../org/index.js';
 import type { Rubric } from '../rubric/index.js';
-import { createSignalEnvironment, deriveSignals } from '../signals/index.js';
+import { createSignalEnvironment, deriveSignals, unitSourceStatus } from '../signals/index.js';
 import type { SignalEnvironment } from '../signals/index.js';
 import type { Activity } from '../sources/contract.js';
 import { levelFromScore, roundScore, roundShare, stableSum } from './levels.js';
@@ -40,7 +40,7 @@ function cardSources(unit: Unit, input: ReadonlyMap<string, SourceStatus>): Sour
   const out: SourceStatus[] = [];
   for (const source of ['jira', 'github', 'mlflow'] as const) {
     const bindingId = `${unit.ref}/${source}`;
-    const given = input.get(bindingId);
+    const given = unitSourceStatus(unit, source, input);
     if (unit.sources[source] === undefined) {
       out.push({ source, bindingId, status: 'not-configured', reason: `no ${source} binding in the org config` });
     } else if (given === undefined) {

@@ -1,4 +1,4 @@
-import { COPILOT_BINDING_ID, ROLE_IDS, listUnits } from '../org/index.js';
+import { COPILOT_BINDING_ID, MLFLOW_REGISTRY_BINDING_ID, ROLE_IDS, listUnits } from '../org/index.js';
 import type { OrgConfig, SourceId, Unit, UnitRef } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
@@ -35,7 +35,9 @@ export function createSignalEnvironment(input: {
       const cached = stateCache.get(key);
       if (cached !== undefined) return cached;
       const configured = source === 'copilot' ? input.org.sources.github?.copilot?.enabled === true : undefined;
-      const state = sourceState(units.get(unit), unit, source, statusByBinding.get(bindingId), asOfMs, configured);
+      const u = units.get(unit);
+      const status = source === 'copilot' || u === undefined ? statusByBinding.get(bindingId) : unitSourceStatus(u, source, statusByBinding);
+      const state = sourceState(u, unit, source, status, asOfMs, configured);
       stateCache.set(key, state);
       return state;
     },
@@ -46,6 +48,25 @@ export function createSignalEnvironment(input: {
       return value;
     },
   };
+}
+
+/**
+ * The status of a unit's own binding of a source as scoring sees it. A unit that binds registered models gets their
+ * versions from the organisation's registry binding (`org/mlflow`), so its MLflow data is whole only when both
+ * bindings are: a failed registry read fails the unit's MLflow too, and its last good data is carried only as long
+ * as the older of the two last successes allows. Hiding the registry can thus never leave a unit's model signals
+ * scored from a partial picture.
+ */
+export function unitSourceStatus(unit: Unit, source: Exclude<SourceId, 'copilot'>, statuses: ReadonlyMap<string, SourceStatus>): SourceStatus | undefined {
+  const own = statuses.get(`${unit.ref}/${source}`);
+  const registry = statuses.get(MLFLOW_REGISTRY_BINDING_ID);
+  if (source !== 'mlflow' || own === undefined || registry?.status !== 'failed' || (unit.sources.mlflow?.models?.length ?? 0) === 0) return own;
+  const reason = `model registry (${MLFLOW_REGISTRY_BINDING_ID}): ${registry.reason ?? 'failed'}`;
+  const failed: SourceStatus = { ...own, status: 'failed', reason: own.status === 'failed' ? `${own.reason ?? 'failed'}; ${reason}` : reason };
+  delete failed.lastSuccessAt;
+  const lasts = [own.lastSuccessAt, registry.lastSuccessAt];
+  if (lasts.every((l): l is string => l !== undefined)) failed.lastSuccessAt = lasts.sort()[0] as string;
+  return failed;
 }
 
 /**

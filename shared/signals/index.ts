@@ -1,6 +1,6 @@
 export type { ActivityLookup, SignalContext, SignalEnvironment, SignalFn, SignalValue, SourceState, TimedActivity } from './types.js';
 export { indexActivities } from './activity-index.js';
-export { createSignalEnvironment, deriveSignals, groupSize } from './derive.js';
+export { createSignalEnvironment, deriveSignals, groupSize, unitSourceStatus } from './derive.js';
 export type { DerivedSignal } from './derive.js';
 export { SIGNAL_FUNCTIONS, knownSignalIds } from './registry.js';
 export {

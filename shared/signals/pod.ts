@@ -158,7 +158,8 @@ export const modelPromotionsPerQuarter: SignalFn = (ctx) => {
 /**
  * Mean days between registered model versions: the window's days divided by the versions registered in it. With
  * none in the window the interval is expected-but-absent, not missing: the days since the last version ever
- * registered (at least the window). More versions always shorten it, so stopping never looks better.
+ * registered (at least the window, at most the history horizon, which is also the value when none was ever seen).
+ * More versions always shorten it, so stopping or hiding versions never looks better.
  */
 export const retrainingIntervalDays: SignalFn = (ctx) => {
   const problem = sourceProblem(ctx, ctx.unit.ref, 'mlflow');
@@ -171,8 +172,11 @@ export const retrainingIntervalDays: SignalFn = (ctx) => {
     if (inWindow(ctx, item.t)) ev.add(item);
   }
   if (ev.count > 0) return ev.scored(round(ctx.windowDays / ev.count));
-  const since = Number.isFinite(last) ? toDays(ctx.toMs - last) : ctx.windowDays;
-  return ev.scored(round(Math.max(ctx.windowDays, since)));
+  // With no version ever seen the interval is the longest the product can tell (the history horizon), never shorter
+  // than with an old version: hiding or deleting a model's old versions must not shorten it.
+  const cap = Math.max(ctx.windowDays, ctx.env.org.settings.historyDays);
+  const since = Number.isFinite(last) ? toDays(ctx.toMs - last) : cap;
+  return ev.scored(round(Math.min(cap, Math.max(ctx.windowDays, since))));
 };
 
 /** Median days from a `feedback` issue's creation to its resolution (feedback-to-fix), resolved in the window. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { MLFLOW_REGISTRY_BINDING_ID } from '../../shared/org/index.js';
 import { mlflowSource } from '../../shared/sources/mlflow/index.js';
 import { CREDENTIALS, startMlflowSandbox, sync, type RunningMlflow } from '../integration/mlflow/mlflow-sandbox.js';
 
@@ -60,20 +61,21 @@ const SearchModelVersionsResponse = z.strictObject({ model_versions: z.array(Mod
 /**
  * model_registry.proto RegisteredModel: name, creation_timestamp, last_updated_timestamp, user_id ("not currently
  * returned"), description, latest_versions (repeated ModelVersion), tags (repeated RegisteredModelTag), aliases
- * (repeated RegisteredModelAlias: alias, version). GetRegisteredModel.Response: registered_model.
+ * (repeated RegisteredModelAlias: alias, version).
  */
 const RegisteredModel = z.strictObject({
   name: z.string().optional(), creation_timestamp: int64.optional(), last_updated_timestamp: int64.optional(), user_id: z.string().optional(),
   description: z.string().optional(), latest_versions: z.array(ModelVersion).optional(), tags: z.array(Tag).optional(),
   aliases: z.array(z.strictObject({ alias: z.string().optional(), version: z.string().optional() })).optional(),
 });
-const GetRegisteredModelResponse = z.strictObject({ registered_model: RegisteredModel.optional() });
+/** SearchRegisteredModels.Response: registered_models (repeated RegisteredModel), next_page_token. */
+const SearchRegisteredModelsResponse = z.strictObject({ registered_models: z.array(RegisteredModel).optional(), next_page_token: z.string().optional() });
 
 function modelFor(path: string): z.ZodType | null {
   if (path.endsWith('/experiments/get-by-name')) return GetExperimentByNameResponse;
   if (path.endsWith('/runs/search')) return SearchRunsResponse;
   if (path.endsWith('/model-versions/search')) return SearchModelVersionsResponse;
-  if (path.endsWith('/registered-models/get')) return GetRegisteredModelResponse;
+  if (path.endsWith('/registered-models/search')) return SearchRegisteredModelsResponse;
   return null;
 }
 
@@ -86,7 +88,8 @@ beforeAll(async () => {
     served.push({ path: new URL(input instanceof Request ? input.url : String(input)).pathname, body: await res.clone().json() });
     return res;
   };
-  for (const binding of ['pod:recsys/mlflow', 'pod:churn-predict/mlflow']) await sync(mlflowSource, ml.org, binding, { credentials: CREDENTIALS, fetch: recording });
+  // A unit binding (experiments, runs) and the organisation's registry binding (registered models, their versions).
+  for (const binding of ['pod:recsys/mlflow', 'pod:churn-predict/mlflow', MLFLOW_REGISTRY_BINDING_ID]) await sync(mlflowSource, ml.org, binding, { credentials: CREDENTIALS, fetch: recording });
 });
 afterAll(async () => {
   await ml.close();
@@ -101,27 +104,28 @@ describe('MLflow sandbox responses against the MLflow protos', () => {
       expect(checked.success ? 'ok' : `${s.path}: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`).toBe('ok');
     }
     expect([...new Set(served.map((s) => s.path.replace('/api/2.0/mlflow', '')))].sort()).toEqual([
-      '/experiments/get-by-name', '/model-versions/search', '/registered-models/get', '/runs/search',
+      '/experiments/get-by-name', '/model-versions/search', '/registered-models/search', '/runs/search',
     ]);
     // The documented OSS shapes were among them: versions without aliases, aliases on the registered model.
     const versions = served.filter((s) => s.path.endsWith('/model-versions/search')).flatMap((s) => (s.body as { model_versions?: Record<string, unknown>[] }).model_versions ?? []);
     expect(versions.length).toBeGreaterThan(0);
     expect(versions.every((v) => !('aliases' in v))).toBe(true);
-    expect(served.some((s) => s.path.endsWith('/registered-models/get') && ((s.body as { registered_model: { aliases?: unknown[] } }).registered_model.aliases?.length ?? 0) > 0)).toBe(true);
+    const models = served.filter((s) => s.path.endsWith('/registered-models/search')).flatMap((s) => (s.body as { registered_models?: { aliases?: unknown[] }[] }).registered_models ?? []);
+    expect(models.some((m) => (m.aliases?.length ?? 0) > 0)).toBe(true);
   });
 
   it('fails the check when one field of a served response is broken', () => {
     const runs = served.find((s) => s.path.endsWith('/runs/search') && ((s.body as { runs?: unknown[] }).runs?.length ?? 0) > 0);
     const versions = served.find((s) => s.path.endsWith('/model-versions/search'));
-    const model = served.find((s) => s.path.endsWith('/registered-models/get'));
+    const model = served.find((s) => s.path.endsWith('/registered-models/search'));
     if (!runs || !versions || !model) throw new Error('missing a served response');
-    type Body = { runs: { info: Record<string, unknown> }[]; model_versions: Record<string, unknown>[]; registered_model: Record<string, unknown> & { aliases?: Record<string, unknown>[] } };
+    type Body = { runs: { info: Record<string, unknown> }[]; model_versions: Record<string, unknown>[]; registered_models: Record<string, unknown>[] };
     const mutations: { name: string; schema: z.ZodType; body: unknown; mutate: (b: Body) => void }[] = [
       { name: 'run start_time as a string', schema: SearchRunsResponse, body: runs.body, mutate: (b) => { b.runs[0]!.info.start_time = String(b.runs[0]!.info.start_time); } },
       { name: 'run status outside RunStatus', schema: SearchRunsResponse, body: runs.body, mutate: (b) => { b.runs[0]!.info.status = 'DONE'; } },
       { name: 'run_id renamed to runId', schema: SearchRunsResponse, body: runs.body, mutate: (b) => { b.runs[0]!.info.runId = b.runs[0]!.info.run_id; delete b.runs[0]!.info.run_id; } },
       { name: 'version number as a number', schema: SearchModelVersionsResponse, body: versions.body, mutate: (b) => { b.model_versions[0]!.version = 1; } },
-      { name: 'aliases on the registered model as strings', schema: GetRegisteredModelResponse, body: model.body, mutate: (b) => { (b.registered_model as Record<string, unknown>).aliases = ['champion']; } },
+      { name: 'aliases on the registered model as strings', schema: SearchRegisteredModelsResponse, body: model.body, mutate: (b) => { b.registered_models[0]!.aliases = ['champion']; } },
     ];
     for (const m of mutations) {
       const body = structuredClone(m.body) as Body;

@@ -150,7 +150,7 @@ export const RUBRIC_2026_12: RubricInput = {
       thresholds: [90, 45, 21, 7],
       thresholdSource: 'MLOps maturity models (continuous training, Google Cloud level 1); house rule: quarterly, six-weekly, three-weekly and weekly retraining.',
       appliesTo: ['pod'],
-      howMeasured: 'The window’s days divided by the model versions registered in it (the mean interval). With none registered, the days since the last version ever registered (at least the window): expected but absent is long, not missing.',
+      howMeasured: 'The window’s days divided by the model versions registered in it (the mean interval). With none registered, the days since the last version ever registered (at least the window, at most the history horizon, which is also the value when none was ever seen): expected but absent is long, not missing, and hiding old versions never shortens it.',
       whenMissing: 'Missing only without readable MLflow.',
     },
     {

@@ -1,5 +1,5 @@
 import { fc } from '@fast-check/vitest';
-import { listBindings } from '../../../shared/org/index.js';
+import { listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../../../shared/org/index.js';
 import type { OrgConfig } from '../../../shared/org/index.js';
 import type { SourceStatus } from '../../../shared/scoring/types.js';
 import type { Activity, ActivityKind, AttrValue } from '../../../shared/sources/contract.js';
@@ -14,6 +14,8 @@ const LABELS = [
   'objective', 'shared-resource', 'talk', 'guide', 'training', 'breakthrough', 'standard:model-registry', 'adopts:MLOPSNET-1',
   'hackathon', 'research', 'prototype', 'method-eval', 'adopted-by:recsys', 'priority', 'resource-request', 'governance-review',
 ];
+/** The units of UNITS that bind registered models in the demo org. */
+const MODEL_UNITS: ReadonlySet<string> = new Set(['pod:recsys', 'pod:churn-predict', 'pod:support-bot', 'steering']);
 const ACTORS = ['a:1', 'a:2', 'a:3', 'a:4', 'a:5'];
 const KINDS: ActivityKind[] = ['issue', 'ml-run', 'model-version', 'deployment', 'pull-request', 'review', 'commit', 'workflow-run'];
 
@@ -66,7 +68,9 @@ export const arbActivity: fc.Arbitrary<Activity> = fc
     }
     const source = kind === 'issue' ? 'jira' : kind === 'ml-run' || kind === 'model-version' ? 'mlflow' : 'github';
     const id = kind === 'ml-run' ? `mlflow:run:run${n % 40}` : `${kind}:${unit}:${n}`;
-    return { id, source, kind, unit, bindingId: `${unit}/${source}`, at: iso(t), actor: kind === 'issue' ? null : actor, url: `https://x.test/${n}`, attrs, rawRef: { key: 'k', index: 0 } };
+    // The versions of models a unit binds come from the organisation's registry binding, as the connector stores them.
+    const bindingId = kind === 'model-version' && MODEL_UNITS.has(unit) ? MLFLOW_REGISTRY_BINDING_ID : `${unit}/${source}`;
+    return { id, source, kind, unit, bindingId, at: iso(t), actor: kind === 'issue' ? null : actor, url: `https://x.test/${n}`, attrs, rawRef: { key: 'k', index: 0 } };
   });
 
 /** Activities with unique ids (real bindings never repeat an id). */

@@ -58,9 +58,9 @@ describe('formatScorecard', () => {
 
   it('shows rollup coverage, spread and the weakest member of a domain', () => {
     const text = formatScorecard(card('domain:customer-engagement'));
-    expect(text).toContain('coverage 50% (2 of 4 members scored) · min 9 · max 53.4 · stdev 22.2');
-    expect(text).toContain('weakest member: pod:churn-predict (9)');
-    expect(text).toContain('Arithmetic: (0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.5) ÷ 1 = 11.9');
+    expect(text).toContain('coverage 50% (2 of 4 members scored) · min 8.8 · max 53.4 · stdev 22.3');
+    expect(text).toContain('weakest member: pod:churn-predict (8.8)');
+    expect(text).toContain('Arithmetic: (0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.4) ÷ 1 = 11.9');
   });
 
   it('shows the organisation principles and says when its rollup lacks coverage', () => {

@@ -55,14 +55,14 @@ describe('golden demo week', () => {
       status: 'missing',
       missingReason: 'no pull request was merged in the last 28 days',
     });
-    // No model version at all: the retraining interval is expected but absent → the whole 180-day window,
-    // lower-is-better below 90 → 20 × 90/180 = 10 points.
-    expect(sig('pod:churn-predict', 'mlflow.retraining-interval-days-p50')).toMatchObject({ status: 'scored', value: 180, level: 1, points: 10 });
+    // No model version at all: the retraining interval is expected but absent → the history horizon (400 days,
+    // never shorter than with an old version), lower-is-better below 90 → 20 × 90/400 = 4.5 points.
+    expect(sig('pod:churn-predict', 'mlflow.retraining-interval-days-p50')).toMatchObject({ status: 'scored', value: 400, level: 1, points: 4.5 });
     // Roles: 5 of 7 = the level-4 threshold → 60; balance 0.802 → 60.4; min → 60, level 4.
     expect(dim('pod:churn-predict', 'pod.cross-functional-composition')).toMatchObject({ level: 4, score: 60 });
-    // Seven dimensions, weight 1 each, evidence scores 0, 0, 3.3, 0, 60, 0, 0 → 63.3 / 7 = 9.0; coverage
+    // Seven dimensions, weight 1 each, evidence scores 0, 0, 1.5, 0, 60, 0, 0 → 61.5 / 7 = 8.8; coverage
     // (1 + 2/3 + 2/3 + 1/4 + 1 + 1/2 + 0) / 7 = 0.583 ≥ the 50% floor → scored, level 1.
-    expect(churn).toMatchObject({ status: 'scored', score: 9, level: 1, coverage: 0.583 });
+    expect(churn).toMatchObject({ status: 'scored', score: 8.8, level: 1, coverage: 0.583 });
   });
 
   it('computes the recsys unit score as the fixed-weight mean of all seven dimensions', () => {
@@ -75,12 +75,12 @@ describe('golden demo week', () => {
     // so both are missing (a partial view could look better than the whole).
     expect(sig('domain:customer-engagement', 'jira.objective-linked-share')).toMatchObject({ status: 'missing' });
     expect(sig('domain:customer-engagement', 'github.cross-pod-review-share')).toMatchObject({ status: 'missing' });
-    // Own: (0 + 10 + 0) / 3 = 3.3, coverage (0 + 0.5 + 0) / 3 = 0.167. Members: 53.4, 9, 13.7 and 6 → 20.5.
-    // 0.5 × 3.3 + 0.5 × 20.5 = 11.9; coverage 0.5 × 0.167 + 0.5 × 0.432 = 0.299 < 0.5 → insufficient-data.
+    // Own: (0 + 10 + 0) / 3 = 3.3, coverage (0 + 0.5 + 0) / 3 = 0.167. Members: 53.4, 8.8, 13.7 and 6 → 20.4.
+    // 0.5 × 3.3 + 0.5 × 20.4 = 11.9; coverage 0.5 × 0.167 + 0.5 × 0.432 = 0.299 < 0.5 → insufficient-data.
     const domain = card('domain:customer-engagement');
     expect(domain).toMatchObject({ status: 'insufficient-data', evidenceScore: 11.9, coverage: 0.299 });
-    expect(domain.arithmetic).toBe('(0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.5) ÷ 1 = 11.9; coverage (0.5 × 0.167 + 0.5 × 0.432) ÷ 1 = 0.299');
-    expect(domain.rollup).toMatchObject({ coverage: 0.5, min: 9, max: 53.4, weakest: { unit: 'pod:churn-predict', score: 9 } });
+    expect(domain.arithmetic).toBe('(0.5 × own 3.3 + 0.5 × mean of 4 member pods 20.4) ÷ 1 = 11.9; coverage (0.5 × 0.167 + 0.5 × 0.432) ÷ 1 = 0.299');
+    expect(domain.rollup).toMatchObject({ coverage: 0.5, min: 8.8, max: 53.4, weakest: { unit: 'pod:churn-predict', score: 8.8 } });
   });
 
   it('marks pods without collected bindings insufficient-data with a reason instead of scoring them low', () => {

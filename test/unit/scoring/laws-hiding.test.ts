@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { listBindings } from '../../../shared/org/index.js';
+import { listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../../../shared/org/index.js';
 import { ORG, arbWorld, orgFor, raisedBy, scoreWorld } from './laws-kit.js';
 
 // Law (DESIGN §5.8): hiding evidence never pays. Removing a binding from the config, or that binding failing,
@@ -16,6 +16,16 @@ describe('law: hiding never pays', () => {
       const before = scoreWorld(world);
       const after = scoreWorld({ ...world, fates: { ...world.fates, [target]: fate } });
       expect(raisedBy(before, after), `${target} ${fate}`).toEqual([]);
+    },
+    120_000,
+  );
+
+  test.prop([arbWorld(), fc.constantFrom('failed' as const, 'removed' as const)], { numRuns: 60 })(
+    'hiding the organisation’s model registry (its read failing, or every model unbound) never raises a score or level',
+    (world, fate) => {
+      const ok = { ...world, fates: { ...world.fates, [MLFLOW_REGISTRY_BINDING_ID]: 'ok' as const } };
+      const after = scoreWorld({ ...world, fates: { ...world.fates, [MLFLOW_REGISTRY_BINDING_ID]: fate } });
+      expect(raisedBy(scoreWorld(ok), after), `${MLFLOW_REGISTRY_BINDING_ID} ${fate}`).toEqual([]);
     },
     120_000,
   );

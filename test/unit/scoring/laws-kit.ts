@@ -1,5 +1,5 @@
 import { fc } from '@fast-check/vitest';
-import { COPILOT_BINDING_ID, listBindings } from '../../../shared/org/index.js';
+import { COPILOT_BINDING_ID, listBindings, listUnits, MLFLOW_REGISTRY_BINDING_ID } from '../../../shared/org/index.js';
 import type { OrgConfig, UnitRef } from '../../../shared/org/index.js';
 import { defaultRubric } from '../../../shared/rubric/index.js';
 import type { Rubric } from '../../../shared/rubric/index.js';
@@ -91,6 +91,14 @@ export function orgFor(fates: Record<string, BindingFate>, base: OrgConfig = ORG
     if (fate !== 'removed') continue;
     if (id === COPILOT_BINDING_ID) {
       if (org.sources.github?.copilot) org.sources.github.copilot.enabled = false;
+      continue;
+    }
+    if (id === MLFLOW_REGISTRY_BINDING_ID) {
+      // The registry binding exists while any unit binds a model: removing it unbinds every model.
+      for (const u of listUnits(org)) {
+        const ml = (u.sources as { mlflow?: { models?: string[] } }).mlflow;
+        if (ml) delete ml.models;
+      }
       continue;
     }
     const [unit, source] = id.split('/') as [UnitRef, 'jira' | 'github' | 'mlflow'];
