@@ -113,6 +113,19 @@ describe('normalised activities in month partitions', () => {
     expect(back.map((a) => a.rawRef.index).sort()).toEqual([2, 3, 4]);
   });
 
+  it('drops every stored activity whose id has a handed-over prefix, in every month, and only those partitions', async () => {
+    const b = 'pod:handover/mlflow';
+    const version = (n: number, when: string): Activity => at(n, when, b, { id: `mlflow:model-version:m/${n}`, kind: 'model-version' });
+    await applyChange(b, [version(1, JAN), at(2, JAN, b), version(3, FEB), at(4, MAR, b)]);
+    const before = await objectsOf(b);
+    const prefixes = ['mlflow:model-version:'];
+    const result = await local.stores.objects.updateActivities(b, { ats: [], ids: [], idPrefixes: prefixes },
+      (stored) => stored.filter((a) => !prefixes.some((p) => a.id.startsWith(p))));
+    expect(result).toMatchObject({ stored: 2, partitionsRead: 2 });
+    expect((await local.stores.objects.loadActivities(b)).map((a) => a.rawRef.index).sort()).toEqual([2, 4]);
+    expect(changedKeys(before, await objectsOf(b))).toEqual([activitiesPartitionKey(b, '2026-01'), activitiesPartitionKey(b, '2026-02'), activitiesIndexKey(b)].sort());
+  });
+
   it('moves an activity whose time changed month, leaving no copy in its old partition', async () => {
     const b = 'pod:move/github';
     const a = at(1, JAN, b);
