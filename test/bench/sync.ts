@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { silentLogger } from '../../shared/kernel/index.js';
-import { listBindings, listUnits } from '../../shared/org/index.js';
+import { boundModels, listBindings, listUnits } from '../../shared/org/index.js';
 import type { OrgConfig } from '../../shared/org/index.js';
 import { collectAll, defaultScorer, defaultSources, envCredentialResolver, handlePlan, handleScore, schedulerEvent } from '../../shared/pipeline/index.js';
 import type { PipelineDeps } from '../../shared/pipeline/index.js';
@@ -100,9 +100,13 @@ function minimumRequests(org: OrgConfig, worlds: { github: GithubWorld; jira: Ji
       const ids = new Set(mlflow.experiments.filter((e) => names.includes(e.name)).map((e) => e.experiment_id));
       min.mlflow = (min.mlflow ?? 0) + names.length;
       if (names.length > 0) min.mlflow += ceil(mlflow.runs.filter((r) => ids.has(r.info.experiment_id)).length, 50_000);
-      for (const m of s.mlflow.models ?? []) min.mlflow += ceil(mlflow.versions.filter((v) => v.name === m).length, 10_000) + 1;
     }
   }
+  // Registered models: one registered-models/search page per 1,000 bound models (the organisation's registry
+  // binding), then each bound model's versions once, however many units bind it.
+  const models = [...boundModels(org).keys()];
+  if (models.length > 0) min.mlflow = (min.mlflow ?? 0) + ceil(models.length, 1_000);
+  for (const m of models) min.mlflow = (min.mlflow ?? 0) + ceil(mlflow.versions.filter((v) => v.name === m).length, 10_000);
   return min;
 }
 
