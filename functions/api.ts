@@ -12,7 +12,7 @@ import { buildLambdaDeps, lambdaLogger, once } from './lib/deps.js';
 const { powertools, port } = lambdaLogger('radar-api');
 
 const getApp = once(async () => {
-  const { deps } = await buildLambdaDeps(port, { secrets: false });
+  const { deps } = await buildLambdaDeps(port);
   const authorise = jwtAuthoriserFromEnv(deps.org, process.env);
   return handle(buildApiApp({ snapshots: deps.stores.snapshots, runs: deps.stores.runs, authorise, logger: port }));
 });

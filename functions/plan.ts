@@ -4,7 +4,7 @@ import { handlePlan } from '../shared/pipeline/index.js';
 import { handlerKit } from './lib/handler-kit.js';
 
 // Plan: EventBridge Scheduler → Step Functions → here. Returns `{ runId, asOf, tasks }` for the Distributed Map.
-const kit = handlerKit('radar-plan', { secrets: false });
+const kit = handlerKit('radar-plan');
 
 export const handler = middy(async (event: unknown) => handlePlan(await kit.getDeps(), event)).use(
   injectLambdaContext(kit.powertools, { logEvent: false }),

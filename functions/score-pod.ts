@@ -4,7 +4,7 @@ import { handleScorePod } from '../shared/pipeline/index.js';
 import { handlerKit } from './lib/handler-kit.js';
 
 // Score one pod (an item of the fanned-out score Map): `{ runId, asOf, pod }`; writes the pod's card as pending.
-const kit = handlerKit('radar-score-pod', { secrets: false });
+const kit = handlerKit('radar-score-pod');
 
 export const handler = middy(async (event: unknown) => handleScorePod(await kit.getDeps(), event)).use(
   injectLambdaContext(kit.powertools, { logEvent: false }),

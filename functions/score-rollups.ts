@@ -5,7 +5,7 @@ import { handlerKit } from './lib/handler-kit.js';
 
 // Rollups after the fanned-out score Map: `{ runId, asOf }`; reads the pending pod cards, scores the rollups and
 // saves the whole as-of and the run record, as the single Score task does.
-const kit = handlerKit('radar-score-rollups', { secrets: false });
+const kit = handlerKit('radar-score-rollups');
 
 export const handler = middy(async (event: unknown) => {
   const run = await handleScoreRollups(await kit.getDeps(), event);

@@ -4,7 +4,7 @@ import { handleScore } from '../shared/pipeline/index.js';
 import { handlerKit } from './lib/handler-kit.js';
 
 // Score: `{ runId, asOf }` after the Map; reads the outcomes the collect tasks stored, scores and saves snapshots.
-const kit = handlerKit('radar-score', { secrets: false });
+const kit = handlerKit('radar-score');
 
 export const handler = middy(async (event: unknown) => {
   const run = await handleScore(await kit.getDeps(), event);

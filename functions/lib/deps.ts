@@ -3,15 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ConfigError } from '../../shared/kernel/index.js';
 import type { LoggerPort } from '../../shared/kernel/index.js';
-import {
-  defaultScorer,
-  defaultSources,
-  envCredentialResolver,
-  loadRuntimeConfig,
-  redactingLogger,
-  s3ConfigLocation,
-  secretsManagerCredentialResolver,
-} from '../../shared/pipeline/index.js';
+import { defaultScorer, envCredentialResolver, loadRuntimeConfig, redactingLogger, s3ConfigLocation } from '../../shared/pipeline/index.js';
 import type { CredentialResolver, PipelineDeps, RuntimeConfig } from '../../shared/pipeline/index.js';
 import { openStores } from '../../shared/storage/index.js';
 import type { OpenedStores } from '../../shared/storage/index.js';
@@ -39,17 +31,23 @@ async function readText(s3: S3Client, bucket: string, key: string): Promise<stri
   return out.Body.transformToString('utf8');
 }
 
-/** Options for building handler deps. */
+/**
+ * Options for building handler deps. Only collect talks to the sources, so it alone passes the connectors and the
+ * Secrets Manager resolver in; a handler that does not name them does not reference them, and esbuild leaves them
+ * (octokit, the source schemas, the Secrets Manager client) out of its bundle. The pipeline code is the same.
+ */
 export interface LambdaDepsOptions {
-  /** Collect resolves credentials from Secrets Manager (RADAR_SECRET_ARNS); the others need none. */
-  secrets: boolean;
+  /** The connectors by source id (collect: `defaultSources()`); default none, for functions that collect nothing. */
+  sources?: PipelineDeps['sources'];
+  /** Credentials from the config's RADAR_SECRET_ARNS (collect: `secretsManagerCredentialResolver`); default none. */
+  credentials?: (secretArns: Readonly<Record<string, string>>) => CredentialResolver;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Pipeline deps for a handler: stores, org config and rubric from S3, credentials, redacting logger. */
 export async function buildLambdaDeps(
   logger: LoggerPort,
-  opts: LambdaDepsOptions,
+  opts: LambdaDepsOptions = {},
 ): Promise<{ config: RuntimeConfig; deps: PipelineDeps; opened: OpenedStores }> {
   const env = opts.env ?? process.env;
   // Fails fast (naming the variable) before any store is opened.
@@ -61,8 +59,9 @@ export async function buildLambdaDeps(
   try {
     // One runtime configuration, the same loader as the CLI's: the org YAML, the rubric it names, the environment.
     const config = await loadRuntimeConfig({ at, env, readS3: (bucket, key) => readText(s3, bucket, key) });
-    const credentials: CredentialResolver = opts.secrets ? secretsManagerCredentialResolver(config.secretArns) : envCredentialResolver({});
-    return { config, deps: { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: defaultSources(), credentials, logger }, opened };
+    const credentials = opts.credentials ? opts.credentials(config.secretArns) : envCredentialResolver({});
+    const deps = { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: opts.sources ?? {}, credentials, logger };
+    return { config, deps, opened };
   } catch (err) {
     await opened.close();
     throw err;

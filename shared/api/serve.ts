@@ -3,8 +3,7 @@ import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
+import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type * as Vite from 'vite';
 import { renderContentSecurityPolicy } from '../../dashboard/src/csp.js';
@@ -120,6 +119,9 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Dashb
     throw new DashboardServeError({ reason: `listening on ${host} (not loopback) needs sign-in (--auth)` });
   }
   const dist = await ensureDashboardBuilt(opts.dashboardDir);
+  // Loaded here, not at the top: the API Lambda imports this folder's index too, and the node server's modules run
+  // code when evaluated (so no bundler can drop them), which would otherwise sit in its bundle and its cold start.
+  const [{ serve }, { serveStatic }] = await Promise.all([import('@hono/node-server'), import('@hono/node-server/serve-static')]);
   // Sign-in starts after listening; until it is ready, API calls wait for it rather than run unauthenticated.
   let signIn: DashboardSignIn | undefined;
   let signInReady: (value: DashboardSignIn | undefined) => void = () => undefined;
@@ -172,7 +174,7 @@ export async function serveDashboard(opts: ServeDashboardOptions): Promise<Dashb
   // Views are hash routes (#/unit/pod:x), so every other GET is the app shell.
   app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host }, () => resolve(s));
     s.once('error', (cause) => reject(new DashboardServeError({ reason: `cannot listen on ${host}:${opts.port ?? 8080}`, cause })));
   });

@@ -15,7 +15,7 @@ export type { CredentialResolver } from './credentials.js';
 export { scrubSecrets, redactFields, redactingLogger } from './redact.js';
 export { rawPageKey } from './keys.js';
 export * from './errors.js';
-export { defaultSources, defaultScorer, parseRubricText, openLocalPipeline } from './wiring.js';
+export { defaultScorer, parseRubricText, openLocalPipeline } from './wiring.js';
 export type { LocalPipeline } from './wiring.js';
 export { loadRuntimeConfig, s3ConfigLocation, DEPLOY_TIME_SETTINGS, RUN_TIME_SETTINGS, CONFIG_KEY_ENV } from './runtime-config.js';
 export type { RuntimeConfig, ConfigLocation, ReadS3Text } from './runtime-config.js';

@@ -1,13 +1,8 @@
 import type { LoggerPort } from '../kernel/index.js';
-import type { OrgConfig, SourceId } from '../org/index.js';
+import type { OrgConfig } from '../org/index.js';
 import { defaultRubric } from '../rubric/index.js';
 import type { Rubric } from '../rubric/index.js';
 import { scoreOrganisation, scoreOrganisationCard, scoreUnits, scoringWindow } from '../scoring/index.js';
-import type { SourcePlugin } from '../sources/contract.js';
-import { copilotSource } from '../sources/copilot/index.js';
-import { githubSource } from '../sources/github/index.js';
-import { jiraSource } from '../sources/jira/index.js';
-import { mlflowSource } from '../sources/mlflow/index.js';
 import { openStores } from '../storage/index.js';
 import { envCredentialResolver } from './credentials.js';
 import { redactingLogger } from './redact.js';
@@ -17,13 +12,9 @@ import type { PipelineDeps, Scorer } from './types.js';
 
 export { parseRubricText } from './runtime-config.js';
 
-// The composition of the product's parts the pipeline runs with: the installed connectors and the scoring
-// engine with its rubric. The CLI and the Lambda handlers both build their PipelineDeps from here.
-
-/** The connectors the product ships, by source id. */
-export function defaultSources(): Partial<Record<SourceId, SourcePlugin>> {
-  return { github: githubSource, jira: jiraSource, mlflow: mlflowSource, copilot: copilotSource };
-}
+// The composition of the product's parts the pipeline runs with: the scoring engine with its rubric, and the
+// connectors its caller passes in (shared/sources' door; importing the pipeline never loads them). The CLI and the
+// Lambda handlers both build their PipelineDeps from here.
 
 /** The scoring engine over a rubric (the built-in default unless the org config names a rubric file). */
 export function defaultScorer(rubric: Rubric = defaultRubric): Scorer {
@@ -48,7 +39,7 @@ export interface LocalPipeline {
 
 /**
  * Opens the local pipeline: the org config from a file (precise ConfigError on problems), stores from the RADAR_*
- * environment (embedded servers when no endpoint is set), credentials from the environment, the default
+ * environment (embedded servers when no endpoint is set), credentials from the environment, the given
  * connectors and the scorer (the config's custom rubric file, relative to the config, when it names one).
  */
 export async function openLocalPipeline(opts: {
@@ -57,6 +48,8 @@ export async function openLocalPipeline(opts: {
   logger: LoggerPort;
   /** Replace the loaded config (e.g. the demo points base URLs at the sandboxes it started). */
   adjustOrg?: (org: OrgConfig) => OrgConfig;
+  /** The connectors (`defaultSources()` from shared/sources), given by the caller as the collect function does. */
+  sources: PipelineDeps['sources'];
 }): Promise<LocalPipeline> {
   const env = opts.env ?? process.env;
   const config = await loadRuntimeConfig({ at: { kind: 'file', path: opts.configFile }, env, ...(opts.adjustOrg ? { adjustOrg: opts.adjustOrg } : {}) });
@@ -65,7 +58,7 @@ export async function openLocalPipeline(opts: {
   const logger = redactingLogger(opts.logger, () => credentials.knownValues());
   return {
     config,
-    deps: { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: defaultSources(), credentials, logger },
+    deps: { org: config.org, stores: opened.stores, scorer: defaultScorer(config.rubric), sources: opts.sources, credentials, logger },
     close: () => opened.close(),
     endpoints: opened.endpoints,
   };

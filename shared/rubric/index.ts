@@ -1,4 +1,5 @@
 import { assertRubric } from './schema.js';
+import type { Rubric } from './schema.js';
 import { RUBRIC_2026_11 } from './v2026-11/rubric.js';
 import { RUBRIC_2026_12 } from './v2026-12/rubric.js';
 
@@ -12,5 +13,14 @@ export { renderRubricMarkdown } from './docs.js';
 /** The built-in rubric (`rubric: default` in the org config), validated once at import. */
 export const defaultRubric = assertRubric(RUBRIC_2026_12, 'shared/rubric/v2026-12/rubric.ts');
 
-/** Every built-in rubric version, oldest first (`radar backfill --rescore` re-scores history under the default). */
-export const builtInRubrics = [assertRubric(RUBRIC_2026_11, 'shared/rubric/v2026-11/rubric.ts'), defaultRubric] as const;
+let olderRubrics: readonly Rubric[] | undefined;
+
+/**
+ * Every built-in rubric version, oldest first (`radar backfill --rescore` re-scores history under the default).
+ * A function, validated on first call: no handler scores under an old version, so the Lambda bundles (which drop
+ * what they never call) carry neither its data nor its validation at cold start.
+ */
+export function builtInRubrics(): readonly [...Rubric[], Rubric] {
+  olderRubrics ??= [assertRubric(RUBRIC_2026_11, 'shared/rubric/v2026-11/rubric.ts')];
+  return [...olderRubrics, defaultRubric];
+}

@@ -3,6 +3,7 @@ import { silentLogger } from '../../shared/kernel/index.js';
 import { listBindings } from '../../shared/org/index.js';
 import type { OrgConfig } from '../../shared/org/index.js';
 import { openLocalPipeline, runScheduled } from '../../shared/pipeline/index.js';
+import { defaultSources } from '../../shared/sources/index.js';
 import { DEMO_CREDENTIALS, loadDemoOrg, startSandboxes } from '../../shared/sandbox/index.js';
 import type { RunningSandboxes } from '../../shared/sandbox/index.js';
 import { startLocalStores } from '../helpers/local-servers.js';
@@ -87,6 +88,7 @@ describe('the synthesised state machine, executed', () => {
       configFile: writeOrgFile(withConcurrency(3)),
       env: { ...cliStores.env, ...DEMO_CREDENTIALS },
       logger: silentLogger,
+      sources: defaultSources(),
     });
     try {
       await runScheduled(pipeline.deps, { asOf: AS_OF });

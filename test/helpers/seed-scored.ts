@@ -1,6 +1,7 @@
 import { silentLogger } from '../../shared/kernel/index.js';
 import type { OrgConfig } from '../../shared/org/index.js';
-import { backfill, defaultScorer, defaultSources, envCredentialResolver } from '../../shared/pipeline/index.js';
+import { backfill, defaultScorer, envCredentialResolver } from '../../shared/pipeline/index.js';
+import { defaultSources } from '../../shared/sources/index.js';
 import { DEMO_CREDENTIALS, loadDemoOrg, startSandboxes } from '../../shared/sandbox/index.js';
 import type { Stores } from '../../shared/storage/ports.js';
 

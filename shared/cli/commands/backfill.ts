@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, formatConfigProblem } from '../../kernel/index.js';
 import { backfill, openLocalPipeline, rescoreHistory } from '../../pipeline/index.js';
+import { defaultSources } from '../../sources/index.js';
 import { formatRunSummary, progressReporter, terminalLogger } from '../progress.js';
 
 /** Parses `7d` / `14d` / `7` into whole days. */
@@ -25,7 +26,7 @@ export function backfillCommand(): Command {
       const logger = terminalLogger();
       let pipeline;
       try {
-        pipeline = await openLocalPipeline({ configFile: opts.config, logger });
+        pipeline = await openLocalPipeline({ configFile: opts.config, logger, sources: defaultSources() });
         if (opts.rescore === true) {
           const r = await rescoreHistory(pipeline.deps, { from: opts.from, to: opts.to });
           process.stdout.write(opts.json ? `${JSON.stringify(r.run, null, 2)}\n` : `${r.scored.length} snapshot(s) re-scored under rubric ${r.run.rubric.id} ${r.run.rubric.version}\n`);

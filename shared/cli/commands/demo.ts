@@ -3,6 +3,7 @@ import { serveDashboard } from '../../api/index.js';
 import type { OrgConfig } from '../../org/index.js';
 import { backfill, openLocalPipeline } from '../../pipeline/index.js';
 import type { LocalPipeline } from '../../pipeline/index.js';
+import { defaultSources } from '../../sources/index.js';
 import { DEMO_CREDENTIALS, DEMO_ORG_FILE, startSandboxes } from '../../sandbox/index.js';
 import type { RunningSandboxes } from '../../sandbox/index.js';
 import { demoAnchor, demoUnitSince } from '../../sandbox/demo/profile.js';
@@ -78,7 +79,7 @@ export function demoCommand(): Command {
         // The demo credentials are what the sandboxes accept; real environment values win if set.
         for (const [name, value] of Object.entries(DEMO_CREDENTIALS)) process.env[name] ??= value;
         const urls = sandboxes.urls;
-        pipeline = await openLocalPipeline({ configFile: DEMO_ORG_FILE, logger, adjustOrg: (org) => pointAt(org, urls, anchor) });
+        pipeline = await openLocalPipeline({ configFile: DEMO_ORG_FILE, logger, sources: defaultSources(), adjustOrg: (org) => pointAt(org, urls, anchor) });
         const to = anchor.toISOString();
         const from = new Date(anchor.getTime() - (DEMO_WEEKS - 1) * WEEK_MS).toISOString();
         const result = await backfill(pipeline.deps, { from, to, everyDays: 7, skipExisting: true, progress: progressReporter() });

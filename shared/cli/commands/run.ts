@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, formatConfigProblem } from '../../kernel/index.js';
 import { normaliseAsOf, openLocalPipeline, runScheduled } from '../../pipeline/index.js';
+import { defaultSources } from '../../sources/index.js';
 import { formatRunSummary, progressReporter, terminalLogger } from '../progress.js';
 
 /** `radar run`: one scheduled run (plan → collect → score → store) through the same functions the Lambdas call. */
@@ -22,7 +23,7 @@ async function runAction(opts: { config: string; asOf?: string; json?: boolean; 
   let pipeline;
   try {
     const asOf = normaliseAsOf(opts.asOf ?? new Date().toISOString());
-    pipeline = await openLocalPipeline({ configFile: opts.config, logger });
+    pipeline = await openLocalPipeline({ configFile: opts.config, logger, sources: defaultSources() });
     const { run } = await runScheduled(pipeline.deps, { asOf, progress: progressReporter() });
     process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${formatRunSummary(run)}\n`);
     return run.status === 'completed' ? 0 : 1;

@@ -57,7 +57,7 @@ describe('backfill', () => {
 
   it('re-scores stored history under the current rubric with --rescore, without collecting', async () => {
     // History scored under rubric 2026-11 (as snapshots written before the change were) …
-    const old = { ...pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }), scorer: defaultScorer(builtInRubrics[0]) };
+    const old = { ...pipelineDeps(org, local.stores, { ...DEMO_CREDENTIALS }), scorer: defaultScorer(builtInRubrics()[0]) };
     await rescoreHistory(old);
     const before = await local.stores.snapshots.loadAllAt(TO);
     expect(new Set(before.map((c) => c.rubric.version))).toEqual(new Set(['2026-11']));
