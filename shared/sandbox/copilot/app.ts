@@ -104,6 +104,10 @@ export function mountCopilotReports(app: Hono<Env>, world: CopilotWorld, github:
       world.requestLog.push({ kind: 'metadata', report: kind, day, status });
     };
     github.rateBudget.used += 1;
+    if (world.tokenLacksPermission) {
+      logged(403);
+      return githubError(403, 'Resource not accessible by personal access token');
+    }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
       logged(422);
       return githubError(422, 'Invalid request: `day` must be a date in the format YYYY-MM-DD.');

@@ -102,6 +102,11 @@ export class CopilotWorld {
   readonly noContentDays = new Set<string>();
   /** The next N metadata responses hand out links that have already expired (tests of the re-request path). */
   expireNextLinks = 0;
+  /**
+   * The token lacks the permission the report endpoints need ("View Organization Copilot Metrics" for a fine-grained
+   * token, `read:org` for a classic one): the metadata endpoints answer 403 as GitHub does for such a token.
+   */
+  tokenLacksPermission = false;
   readonly requestLog: CopilotRequestLogEntry[] = [];
   /** Files served so far: the real file generator keeps every day's bytes stable. */
   private readonly files = new Map<string, string[]>();

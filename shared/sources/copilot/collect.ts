@@ -192,10 +192,15 @@ export async function collectCopilot(ctx: CollectContext, options: CopilotCollec
   return { cursor: { ...cursor }, requests: client.requests + downloads, notes };
 }
 
+/** What GitHub's docs name as the token permission the usage-metrics reports need. */
+const PERMISSION_HINT = 'the Copilot usage reports need a token with the organisation permission "View Organization Copilot Metrics" (fine-grained) or the read:org scope (classic)';
+
 function relabel(err: unknown): unknown {
   // The GitHub client names the source `github`; these requests belong to the Copilot binding.
   if (err instanceof SourceError && err.source === 'github') {
     const o = { source: SOURCE, bindingId: err.bindingId, path: err.path ?? '', reason: err.reason, cause: err, ...(err.status !== undefined ? { status: err.status } : {}) };
+    // A token that reads repositories but not the reports: say which permission the reports need.
+    if (err instanceof SourceAuthError && err.status === 403) return new SourceAuthError({ ...o, reason: `${err.reason}; ${PERMISSION_HINT}` });
     if (err instanceof SourceAuthError) return new SourceAuthError(o);
     if (err instanceof SourceNetworkError) return new SourceNetworkError(o);
     if (err instanceof MalformedPageError) return new MalformedPageError(o);

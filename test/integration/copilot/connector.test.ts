@@ -149,6 +149,17 @@ describe('Copilot usage connector over the sandbox', () => {
     expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain(wrong);
   });
 
+  it('fails with a typed auth error naming the missing Copilot metrics permission when GitHub answers 403 for the token', async () => {
+    s.copilot.tokenLacksPermission = true;
+    const err = await sync().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceAuthError);
+    const message = (err as SourceAuthError).message;
+    expect(message).toContain('RADAR_GITHUB_TOKEN');
+    expect(message).toContain('View Organization Copilot Metrics');
+    expect(message).toContain('read:org');
+    expect(s.copilot.requestLog.filter((e) => e.status === 403)).toHaveLength(1);
+  });
+
   it('hands the pipeline pages with no login, user id or per-user row in them', async () => {
     const { pages, activities, outcome } = await sync();
     const text = JSON.stringify({ pages, activities, outcome });
