@@ -107,10 +107,11 @@ export const mlflowRunsPerWeek: SignalFn = (ctx) => {
 export const experimentsResolvedPerQuarter: SignalFn = jiraIssueRate({ match: isExperimentLabel, on: 'resolved', periodDays: QUARTER_DAYS, concept: 'experiment' });
 
 /**
- * Median days from a run's start to its model version reaching production, for production versions created in
- * the window whose run is in the unit's experiments. MLflow keeps no stage history: a serving version's
- * `last_updated_timestamp` is when it last changed stage or alias, i.e. its promotion; the creation time is the
- * fallback when that is absent.
+ * Median days from a run's start to the creation of the model version made from it, for versions created in the
+ * window that serve production now and whose run is in the unit's experiments. MLflow records no promotion time:
+ * setting an alias moves no timestamp, while `last_updated_timestamp` moves on a description edit or a rename too
+ * (../shared/REALITY.md), so it would lengthen the lead time of a pod that documents its models; the version's
+ * creation is the last time MLflow records for certain.
  */
 export const experimentToProductionDaysP50: SignalFn = (ctx) => {
   const unit = ctx.unit.ref;
@@ -128,9 +129,7 @@ export const experimentToProductionDaysP50: SignalFn = (ctx) => {
     const runId = strAttr(item.a, 'runId');
     const start = runId === null ? undefined : runStart.get(runId);
     if (start === undefined || start > item.t) continue;
-    const updated = strAttr(item.a, 'updatedAt');
-    const promotedMs = updated === null ? Number.NaN : Date.parse(updated);
-    days.push(toDays((Number.isFinite(promotedMs) && promotedMs >= item.t ? promotedMs : item.t) - start));
+    days.push(toDays(item.t - start));
     ev.add(item);
   }
   if (days.length === 0) {

@@ -233,6 +233,17 @@ export class MlflowWorld {
     // row): a version's last_updated_timestamp is no promotion time.
   }
 
+  /**
+   * Edits a version's description: the SQL store's update_model_version moves its last_updated_timestamp, as a rename
+   * of the model does, so that timestamp is no promotion time (../shared/REALITY.md).
+   */
+  editDescription(name: string, version: string, description: string, at: Date): void {
+    const mv = this.versions.find((x) => x.name === name && x.version === version);
+    if (!mv) throw new MlflowSandboxDataError({ code: 'SANDBOX_NO_VERSION', reason: `no version ${name}/${version} in the MLflow sandbox` });
+    mv.description = description;
+    mv.last_updated_timestamp = Math.max(mv.last_updated_timestamp, at.getTime());
+  }
+
   /** Moves a version to a stage (the pre-alias registry workflow). */
   setStage(name: string, version: string, stage: ModelStage, at: Date): void {
     const mv = this.versions.find((x) => x.name === name && x.version === version);

@@ -57,6 +57,18 @@ describe('MLflow connector against the real server behaviour', () => {
     expect(mv?.attrs.aliases).toContain('champion-b');
   });
 
+  it('moves a version’s last_updated_timestamp on a description edit, so the normalised updatedAt is no promotion time', async () => {
+    const v = ml.world.versions.find((x) => x.name === 'recsys-model');
+    if (!v) throw new Error('no version');
+    const edited = new Date(ANCHOR.getTime() + HOUR);
+    ml.world.editDescription('recsys-model', v.version, 'retrained on the November data', edited);
+    const { activities } = await sync(mlflowSource, ml.org, MLFLOW_REGISTRY_BINDING_ID, opts({ asOf: new Date(ANCHOR.getTime() + 2 * HOUR).toISOString() }));
+    const mv = activities.find((a) => a.kind === 'model-version' && a.unit === 'pod:recsys' && a.attrs.version === v.version);
+    expect(mv?.attrs.updatedAt).toBe(edited.toISOString());
+    // The activity's time stays the version's creation, which is what the lead-time signal reads.
+    expect(mv?.at).toBe(new Date(v.creation_timestamp).toISOString());
+  });
+
   it('answers 401 in plain text with WWW-Authenticate, which fails the binding with SourceAuthError', async () => {
     const res = await fetch(`${ml.url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=recsys`);
     expect(res.status).toBe(401);

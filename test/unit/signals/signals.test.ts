@@ -80,12 +80,14 @@ describe('signals', () => {
     expect(value('pod:recsys', 'github.change-failure-rate')).toMatchObject({ value: 0.2 });
   });
 
-  it('measures experiment-to-production up to the promotion (last stage change) of a serving version, not its registration', () => {
-    // r1 started 2026-10-26; v3 was registered 2026-11-15 and promoted (last updated) 2026-11-18: 23 days.
-    const promoted = DEMO_WEEK.map((a) =>
+  it('measures experiment-to-production to the serving version’s creation: a later edit that moves last_updated_timestamp (description, rename) does not lengthen it', () => {
+    // r1 started 2026-10-26; v3 (production) was registered 2026-11-15: 20 days. Its description was edited on
+    // 2026-11-18, which moves MLflow's last_updated_timestamp (and the activity's updatedAt), not its promotion.
+    expect(value('pod:recsys', 'mlflow.experiment-to-production-days-p50')).toMatchObject({ value: 20 });
+    const edited = DEMO_WEEK.map((a) =>
       a.id === 'mlflow:mv:recsys-model/3' ? { ...a, attrs: { ...a.attrs, updatedAt: '2026-11-18T00:00:00.000Z' } } : a,
     );
-    expect(value('pod:recsys', 'mlflow.experiment-to-production-days-p50', { activities: promoted })).toMatchObject({ value: 23 });
+    expect(value('pod:recsys', 'mlflow.experiment-to-production-days-p50', { activities: edited })).toMatchObject({ value: 20 });
   });
 });
 
