@@ -86,9 +86,16 @@ const Sprint = z.looseObject({
 });
 const SprintPage = z.looseObject({ isLast: z.boolean().optional(), maxResults: z.number().optional(), startAt: z.number().optional(), values: z.array(Sprint) });
 
-/** Picks the model for a request the connector sent (by path and query). */
-function modelFor(url: URL): z.ZodType | null {
+/**
+ * version3/models/errorCollection.d.ts ErrorCollection: errorMessages?: string[], errors?: Record<string, string>,
+ * status?: number. The body of the changelog 404 for an issue deleted between search and fetch.
+ */
+const ErrorCollection = z.looseObject({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.string()).optional(), status: z.number().optional() });
+
+/** Picks the model for a request the connector sent (by path and query, and the error model for an error status). */
+function modelFor(url: URL, status: number): z.ZodType | null {
   const p = url.pathname;
+  if (status >= 400) return /^\/rest\/api\/3\/issue\/[^/]+\/changelog$/.test(p) && status === 404 ? ErrorCollection : null;
   if (p === '/rest/api/3/search/jql') return url.searchParams.get('fields') === 'id,key' ? IdsOnlySearch : SearchAndReconcileResults;
   if (/^\/rest\/api\/3\/issue\/[^/]+\/changelog$/.test(p)) return PageChangelog;
   if (p === '/rest/api/3/status') return StatusList;
@@ -99,6 +106,7 @@ function modelFor(url: URL): z.ZodType | null {
 
 interface Served {
   url: URL;
+  status: number;
   body: unknown;
 }
 
@@ -110,9 +118,14 @@ beforeAll(async () => {
   // every endpoint the connector reads is served at least once.
   const long = jira.world.addIssue({ projectKey: 'RECO', created: new Date(ANCHOR.getTime() - 20 * 86_400_000) });
   for (let i = 0; i < 45; i++) jira.world.transition(long.key, i % 2 === 0 ? 'In Progress' : 'In Review', new Date(ANCHOR.getTime() - 19 * 86_400_000 + i * 3_600_000));
+  // And one deleted between the search that listed it and the fetch of its full changelog (Jira answers 404).
+  const gone = jira.world.addIssue({ projectKey: 'RECO', created: new Date(ANCHOR.getTime() - 20 * 86_400_000) });
+  for (let i = 0; i < 42; i++) jira.world.transition(gone.key, i % 2 === 0 ? 'In Progress' : 'In Review', new Date(ANCHOR.getTime() - 19 * 86_400_000 + i * 3_600_000));
   const recording: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.pathname.endsWith(`/issue/${gone.key}/changelog`) && jira.world.findIssue(gone.key)) jira.world.deleteIssue(gone.key);
     const res = await fetch(input, init);
-    served.push({ url: new URL(input instanceof Request ? input.url : String(input)), body: await res.clone().json() });
+    served.push({ url, status: res.status, body: await res.clone().json() });
     return res;
   };
   const first = await sync(jiraSource, jira.org, 'pod:recsys/jira', { fetch: recording });
@@ -126,8 +139,8 @@ describe('Jira sandbox responses against jira.js 5.4.0 models', () => {
   it('serves every endpoint the connector reads, each response valid against its jira.js model', () => {
     const kinds = new Set<string>();
     for (const s of served) {
-      const model = modelFor(s.url);
-      expect(model, `a model for ${s.url.pathname}`).not.toBeNull();
+      const model = modelFor(s.url, s.status);
+      expect(model, `a model for ${s.status} ${s.url.pathname}`).not.toBeNull();
       const checked = (model as z.ZodType).safeParse(s.body);
       expect(checked.success ? 'ok' : `${s.url.pathname}: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`).toBe('ok');
       kinds.add(s.url.pathname.replace(/\/board\/\d+\//, '/board/{id}/').replace(/\/issue\/[^/]+\//, '/issue/{key}/'));
@@ -144,14 +157,17 @@ describe('Jira sandbox responses against jira.js 5.4.0 models', () => {
     expect(searches.some((b) => b.nextPageToken === null)).toBe(true);
     const changelogs = searches.flatMap((b) => b.issues ?? []).map((i) => i.changelog).filter((c) => c !== undefined);
     expect(changelogs.some((c) => 'total' in c) && changelogs.some((c) => !('total' in c))).toBe(true);
+    // And the changelog 404 of an issue deleted after the search.
+    expect(served.some((s) => s.status === 404 && s.url.pathname.endsWith('/changelog'))).toBe(true);
   });
 
   it('fails the check when one field of a served response is broken', () => {
     const search = served.find((s) => s.url.pathname === '/rest/api/3/search/jql' && s.url.searchParams.get('fields') !== 'id,key');
     const sprints = served.find((s) => s.url.pathname.endsWith('/sprint'));
-    const changelog = served.find((s) => s.url.pathname.endsWith('/changelog'));
+    const changelog = served.find((s) => s.status === 200 && s.url.pathname.endsWith('/changelog'));
+    const gone = served.find((s) => s.status === 404 && s.url.pathname.endsWith('/changelog'));
     const statuses = served.find((s) => s.url.pathname === '/rest/api/3/status');
-    if (!search || !sprints || !changelog || !statuses) throw new Error('missing a served response');
+    if (!search || !sprints || !changelog || !gone || !statuses) throw new Error('missing a served response');
     // The bodies are JSON trees of unknown shape; mutating them needs loose typing.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     type Json = any;
@@ -162,6 +178,7 @@ describe('Jira sandbox responses against jira.js 5.4.0 models', () => {
       { name: 'nextPageToken as a number', model: SearchAndReconcileResults, body: search.body, mutate: (b) => { b.nextPageToken = 2; } },
       { name: 'sprint id as a string', model: SprintPage, body: sprints.body, mutate: (b) => { b.values[0].id = String(b.values[0].id); } },
       { name: 'changelog isLast as a string', model: PageChangelog, body: changelog.body, mutate: (b) => { b.isLast = 'true'; } },
+      { name: 'error messages as one string', model: ErrorCollection, body: gone.body, mutate: (b) => { b.errorMessages = b.errorMessages[0]; } },
       { name: 'status list as an object', model: StatusList, body: statuses.body, mutate: (b) => { b[0].statusCategory = 'done'; } },
     ];
     for (const m of mutations) {
