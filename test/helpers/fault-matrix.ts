@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OrgConfig } from '../../shared/org/index.js';
-import { listBindings, listUnits } from '../../shared/org/index.js';
+import { MLFLOW_REGISTRY_BINDING_ID, listBindings, listUnits } from '../../shared/org/index.js';
 import { runScheduled } from '../../shared/pipeline/index.js';
 import type { Fault, RunningSandboxes } from '../../shared/sandbox/index.js';
 import type { JiraWorld } from '../../shared/sandbox/jira/index.js';
@@ -42,6 +42,11 @@ export interface FaultCell {
   path?: string | RegExp;
   /** Changes the sandbox's world before the run (e.g. so a listing spans several pages). */
   before?: (sandboxes: RunningSandboxes, asOf: Date) => void;
+  /**
+   * Other bindings the fault must fail too, with the same error code: a wrong MLflow credential is the whole
+   * organisation's, so the registry binding (org/mlflow), which reads with it, fails with the unit's binding.
+   */
+  alsoFails?: readonly string[];
 }
 
 /** One row of the printed matrix. */
@@ -120,7 +125,12 @@ export async function runCell(ctx: MatrixContext, cell: FaultCell, index: number
   const outcome = run.bindings.find((b) => b.bindingId === ctx.target);
   if (run.status !== 'completed') problems.push(`run ${run.status}`);
   if (!outcome) throw new Error(`no outcome for ${ctx.target}`);
-  const others = run.bindings.filter((b: BindingOutcome) => b.bindingId !== ctx.target && b.status !== 'ok');
+  const alsoFails = new Set(cell.alsoFails ?? []);
+  for (const id of alsoFails) {
+    const o = run.bindings.find((b) => b.bindingId === id);
+    if (o?.status !== 'failed' || !(cell.code?.test(o.errorCode ?? '') ?? true)) problems.push(`${id} ${o?.status ?? 'absent'} ${o?.errorCode ?? ''}, expected it failed like the target`);
+  }
+  const others = run.bindings.filter((b: BindingOutcome) => b.bindingId !== ctx.target && !alsoFails.has(b.bindingId) && b.status !== 'ok');
   if (others.length > 0) problems.push(`other bindings failed: ${others.map((b) => `${b.bindingId} ${b.errorCode ?? ''} ${b.message ?? ''}`).join('; ')}`);
 
   // Every unit has a scorecard at the new as-of, the faulted one included (its source marked failed).
@@ -269,6 +279,7 @@ export function cellsFor(source: MatrixSource, target: { unit: string; wrongEnv:
     {
       fault: '401 (wrong credential)', variant: 'credentials', expect: 'failed', code: /^HTTP_401$/, reason: gh ? /rejected the token/ : /not authenticated/,
       env: (env) => ({ ...env, [target.wrongEnv]: 'wrong-value-for-the-matrix' }),
+      ...(source === 'mlflow' ? { alsoFails: [MLFLOW_REGISTRY_BINDING_ID] } : {}),
     },
     {
       // Jira answers a search over a project that does not exist with 400 and the field's error, not 404.
