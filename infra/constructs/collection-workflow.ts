@@ -70,24 +70,29 @@ export class CollectionWorkflow extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
 
-    const collectAll = new sfn.DistributedMap(this, 'CollectBindings', {
-      itemsPath: sfn.JsonPath.stringAt('$.tasks'),
-      itemSelector: {
-        'runId.$': '$.runId',
-        'asOf.$': '$.asOf',
-        'task.$': '$$.Map.Item.Value',
-      },
-      maxConcurrencyPath: sfn.JsonPath.stringAt('$.maxConcurrency'),
-      // collect records a failing binding as a failed outcome and returns; only crashes and timeouts fail an
-      // item, and up to this share of them still lets score run (the failed bindings are in the run log).
-      toleratedFailurePercentage: props.toleratedFailurePercentage,
-      // Collect may run for up to 15 minutes; express child workflows stop at 5.
-      mapExecutionType: sfn.StateMachineType.STANDARD,
-      // Outcomes live in the run log in DynamoDB; carrying 60+ results in state would only risk the 256 KB cap.
-      resultPath: sfn.JsonPath.DISCARD,
-      label: 'CollectBindings',
-    });
-    collectAll.itemProcessor(collect);
+    /**
+     * A Distributed Map over a list in the plan's output: each item gets the run id, the as-of and the item under
+     * `itemKey`; concurrency comes from the plan; items run as standard child workflows (collect may take up to 15
+     * minutes, express ones stop at 5); results stay out of the state (they live in DynamoDB, and 60+ of them in
+     * state would only risk the 256 KB cap).
+     */
+    const perItem = (id: string, o: { itemsPath: string; itemKey: string; toleratedFailurePercentage: number | undefined }, processor: sfn.IChainable) => {
+      const map = new sfn.DistributedMap(this, id, {
+        itemsPath: sfn.JsonPath.stringAt(o.itemsPath),
+        itemSelector: { 'runId.$': '$.runId', 'asOf.$': '$.asOf', [`${o.itemKey}.$`]: '$$.Map.Item.Value' },
+        maxConcurrencyPath: sfn.JsonPath.stringAt('$.maxConcurrency'),
+        toleratedFailurePercentage: o.toleratedFailurePercentage,
+        mapExecutionType: sfn.StateMachineType.STANDARD,
+        resultPath: sfn.JsonPath.DISCARD,
+        label: id,
+      });
+      map.itemProcessor(processor);
+      return map;
+    };
+
+    // collect records a failing binding as a failed outcome and returns; only crashes and timeouts fail an item, and
+    // up to this share of them still lets score run (the failed bindings are in the run log).
+    const collectAll = perItem('CollectBindings', { itemsPath: '$.tasks', itemKey: 'task', toleratedFailurePercentage: props.toleratedFailurePercentage }, collect);
 
     const score = new tasks.LambdaInvoke(this, 'Score', {
       lambdaFunction: props.score,
@@ -110,23 +115,10 @@ export class CollectionWorkflow extends Construct {
       maxDelay: Duration.seconds(60),
       jitterStrategy: sfn.JitterType.FULL,
     });
-    const scorePods = new sfn.DistributedMap(this, 'ScorePods', {
-      itemsPath: sfn.JsonPath.stringAt('$.scoring.pods'),
-      itemSelector: {
-        'runId.$': '$.runId',
-        'asOf.$': '$.asOf',
-        'pod.$': '$$.Map.Item.Value',
-      },
-      maxConcurrencyPath: sfn.JsonPath.stringAt('$.maxConcurrency'),
-      // A pod whose item still fails after its retries leaves no pending card; the rollup task then fails the run
-      // with a run record naming the pods (PodCardsMissingError) instead of the execution dying without one.
-      toleratedFailurePercentage: 100,
-      mapExecutionType: sfn.StateMachineType.STANDARD,
-      // The cards are in the pending store; nothing needs to come back through the state.
-      resultPath: sfn.JsonPath.DISCARD,
-      label: 'ScorePods',
-    });
-    scorePods.itemProcessor(scorePod);
+    // A pod whose item still fails after its retries leaves no pending card; the rollup task then fails the run with
+    // a run record naming the pods (PodCardsMissingError) instead of the execution dying without one. The cards are
+    // in the pending store; nothing needs to come back through the state.
+    const scorePods = perItem('ScorePods', { itemsPath: '$.scoring.pods', itemKey: 'pod', toleratedFailurePercentage: 100 }, scorePod);
     const scoreRollups = new tasks.LambdaInvoke(this, 'ScoreRollups', {
       lambdaFunction: props.scoreRollups,
       payloadResponseOnly: true,

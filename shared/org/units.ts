@@ -37,6 +37,11 @@ export const COPILOT_BINDING_ID = 'org/copilot';
  */
 export const MLFLOW_REGISTRY_BINDING_ID = 'org/mlflow';
 
+/** True when the unit binds registered models (their versions then come from the registry binding). */
+export function bindsModels(unit: Pick<Unit, 'sources'>): boolean {
+  return (unit.sources.mlflow?.models?.length ?? 0) > 0;
+}
+
 /**
  * Every registered model the org config binds, each with the units that bind it (sorted), in name order. A model may
  * be bound by several units (a pod owns it, the steering group governs it).
@@ -100,13 +105,15 @@ export function listUnits(org: OrgConfig): Unit[] {
 /** Lists every unit × source binding configured, in the order of listUnits. */
 export function listBindings(org: OrgConfig): Binding[] {
   const out: Binding[] = [];
-  for (const u of listUnits(org)) {
+  const units = listUnits(org);
+  for (const u of units) {
     for (const source of ['jira', 'github', 'mlflow'] as const) {
       if (u.sources[source] !== undefined) out.push({ id: `${u.ref}/${source}`, unit: u.ref, source });
     }
   }
   // The MLflow model registry is read once per organisation for every bound model (see MLFLOW_REGISTRY_BINDING_ID).
-  if (org.sources.mlflow !== undefined && out.some((b) => b.source === 'mlflow') && boundModels(org).size > 0) {
+  // A unit that binds models has an MLflow binding itself, so this also means the org has MLflow bindings.
+  if (org.sources.mlflow !== undefined && units.some(bindsModels)) {
     out.push({ id: MLFLOW_REGISTRY_BINDING_ID, unit: 'org', source: 'mlflow' });
   }
   // Copilot usage reports exist per organisation only, so they are one org-level binding, last in the order.

@@ -1,4 +1,4 @@
-import { COPILOT_BINDING_ID, MLFLOW_REGISTRY_BINDING_ID, ROLE_IDS, listUnits } from '../org/index.js';
+import { COPILOT_BINDING_ID, MLFLOW_REGISTRY_BINDING_ID, ROLE_IDS, bindsModels, listUnits } from '../org/index.js';
 import type { OrgConfig, SourceId, Unit, UnitRef } from '../org/index.js';
 import type { Activity } from '../sources/contract.js';
 import type { SourceStatus } from '../scoring/types.js';
@@ -60,7 +60,7 @@ export function createSignalEnvironment(input: {
 export function unitSourceStatus(unit: Unit, source: Exclude<SourceId, 'copilot'>, statuses: ReadonlyMap<string, SourceStatus>): SourceStatus | undefined {
   const own = statuses.get(`${unit.ref}/${source}`);
   const registry = statuses.get(MLFLOW_REGISTRY_BINDING_ID);
-  if (source !== 'mlflow' || own === undefined || registry?.status !== 'failed' || (unit.sources.mlflow?.models?.length ?? 0) === 0) return own;
+  if (source !== 'mlflow' || own === undefined || registry?.status !== 'failed' || !bindsModels(unit)) return own;
   const reason = `model registry (${MLFLOW_REGISTRY_BINDING_ID}): ${registry.reason ?? 'failed'}`;
   const failed: SourceStatus = { ...own, status: 'failed', reason: own.status === 'failed' ? `${own.reason ?? 'failed'}; ${reason}` : reason };
   delete failed.lastSuccessAt;

@@ -1,4 +1,4 @@
-import { COPILOT_BINDING_ID, listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../org/index.js';
+import { bindsModels, COPILOT_BINDING_ID, listBindings, MLFLOW_REGISTRY_BINDING_ID } from '../org/index.js';
 import type { Binding, OrgConfig, Unit, UnitRef } from '../org/index.js';
 import { LABELS } from '../org/conventions.js';
 import type { Activity, ActivityKind } from '../sources/contract.js';
@@ -46,7 +46,7 @@ export function activityNeeds(org: OrgConfig, unit: Unit, units: readonly Unit[]
   const bindingOf = (ref: UnitRef, source: string): string | undefined => (ids.has(`${ref}/${source}`) ? `${ref}/${source}` : undefined);
   // The organisation's registry binding holds every unit's model versions: each unit reads its own share of it.
   for (const b of bindings) if (b.unit === unit.ref && b.id !== MLFLOW_REGISTRY_BINDING_ID) add({ bindingId: b.id });
-  if ((unit.sources.mlflow?.models?.length ?? 0) > 0 && ids.has(MLFLOW_REGISTRY_BINDING_ID)) {
+  if (bindsModels(unit) && ids.has(MLFLOW_REGISTRY_BINDING_ID)) {
     add({ bindingId: MLFLOW_REGISTRY_BINDING_ID, kinds: MODEL_VERSIONS, unit: unit.ref });
   }
   const pods = units.filter((u) => u.kind === 'pod').map((u) => u.ref);

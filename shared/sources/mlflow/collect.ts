@@ -1,6 +1,6 @@
 import { listUnits, MLFLOW_REGISTRY_BINDING_ID, type OrgConfig } from '../../org/index.js';
 import type { CollectContext, CollectOutcome, Cursor } from '../contract.js';
-import { RepeatingCursorError, SourceAuthError, SourceError } from '../errors.js';
+import { SourceAuthError, SourceError } from '../errors.js';
 import {
   basicAuthorization,
   bearerAuthorization,
@@ -9,7 +9,7 @@ import {
   rawPageEmitter,
   type HttpClientOptions,
 } from '../http/index.js';
-import { collectMlflowRegistry } from './registry.js';
+import { collectMlflowRegistry, repeatedToken } from './registry.js';
 import { getExperimentSchema, keepConventionTags, MLFLOW_ALLOW_LISTS, runsPageSchema } from './schemas.js';
 
 // MLflow collection for one unit binding: experiments resolved by name (ids cached in the cursor) and runs from
@@ -126,7 +126,7 @@ export async function collectMlflow(ctx: CollectContext, opts: MlflowCollectOpti
         runCount++;
         if (run.info.status === 'RUNNING' || run.info.status === 'SCHEDULED') nextFrom = Math.min(nextFrom, run.info.start_time);
       }
-    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/runs/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
+    }, repeatedToken(where, '/api/2.0/mlflow/runs/search'));
   }
   runsFrom = nextFrom;
 

@@ -59,6 +59,11 @@ type RegisteredModel = NonNullable<z.infer<typeof registeredModelsPageSchema>['r
 type Emit = ReturnType<typeof rawPageEmitter>;
 type Where = { source: string; bindingId: string; path: string };
 
+/** The error forEachTokenPage raises when an MLflow listing hands back a page_token it already gave. */
+export function repeatedToken(where: Where, path: string): () => RepeatingCursorError {
+  return () => new RepeatingCursorError({ ...where, path, reason: 'MLflow returned a page_token it had already returned; stopped paging' });
+}
+
 /** The registry search filter for the bound names: `name = '…'` for one, a LIKE on their common prefix for several. */
 function searchFilter(models: readonly string[]): string | null {
   if (models.length === 1) {
@@ -88,7 +93,7 @@ async function readRegistry(client: HttpClient, models: readonly string[], emit:
     };
     await forEachTokenPage(page, (res) => (found.size === wanted.size ? undefined : res.body.next_page_token), async (res) => {
       for (const m of res.body.registered_models ?? []) if (wanted.has(m.name)) found.set(m.name, { model: m, res });
-    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/registered-models/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
+    }, repeatedToken(where, '/api/2.0/mlflow/registered-models/search'));
     // One page per bound model, as registered-models/get would answer it: other teams' models are never stored.
     for (const name of models) {
       const hit = found.get(name);
@@ -125,10 +130,10 @@ export async function collectMlflowRegistry(ctx: CollectContext, client: HttpCli
     const before = cursor?.models[model];
     if (!fullPass && before !== undefined && before.updated === state.updated && before.aliases === state.aliases && before.units === state.units) continue;
     modelsRead++;
+    // A name with both quote kinds: LIKE with `_` standing for each quote, the other models' versions dropped below.
+    const literal = quote(model);
+    const filter = literal ? `name = ${literal}` : `name LIKE '${model.replace(/['"%_\\]/g, '_')}'`;
     const versionsPage = (token: string | undefined) => {
-      // A name with both quote kinds: LIKE with `_` standing for each quote, the other models' versions dropped below.
-      const literal = quote(model);
-      const filter = literal ? `name = ${literal}` : `name LIKE '${model.replace(/['"%_\\]/g, '_')}'`;
       const q = new URLSearchParams({ filter, max_results: String(VERSIONS_PAGE) });
       if (token !== undefined) q.set('page_token', token);
       return client.getJson(`/api/2.0/mlflow/model-versions/search?${q.toString()}`, modelVersionsPageSchema);
@@ -139,7 +144,7 @@ export async function collectMlflowRegistry(ctx: CollectContext, client: HttpCli
         ...res, body: { ...res.body, ...(res.body.model_versions ? { model_versions: own } : {}) }, parent: { aliases: aliasMap, units },
       });
       versionCount += own.length;
-    }, () => new RepeatingCursorError({ ...where, path: '/api/2.0/mlflow/model-versions/search', reason: 'MLflow returned a page_token it had already returned; stopped paging' }));
+    }, repeatedToken(where, '/api/2.0/mlflow/model-versions/search'));
   }
 
   // A unit that no longer binds a model (or a model no longer bound at all) drops the versions stored for it.
